@@ -1,0 +1,57 @@
+# Two commands for a newcomer: `make run` and `make test`. Both build .venv first.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+CHROMIUM := /usr/bin/chromium
+
+# The first interpreter that really runs and is 3.12 or newer (a pyenv shim that fails is skipped).
+PYTHON ?= $(shell for p in python3.13 python3.12 /root/.pyenv/versions/3.13*/bin/python3.13 \
+	/root/.pyenv/versions/3.12*/bin/python3.12 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
+	2>/dev/null && { command -v $$p; break; }; done)
+
+.PHONY: run test test-fast lint serve-check clean content export
+
+$(BIN)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "No Python 3.12+ found. Install Python 3.12 or newer (e.g. 'apt install python3.12-venv' or 'pyenv install 3.12'), or run 'make PYTHON=/path/to/python3.12 ...'."; \
+		exit 1; fi
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+# Rebuild the local database from the fixtures (idempotent: loading twice changes nothing).
+content: $(BIN)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_content
+
+run: content
+	@if [ "$${DJANGO_DEBUG:-1}" = "0" ]; then $(BIN)/python manage.py collectstatic --noinput -v0; fi
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Write the database back to fixtures/ so staff edits can be committed.
+export: $(BIN)/.installed
+	$(BIN)/python manage.py export_content
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" = "0" ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "Browser tests need Debian's Chromium: run 'sudo apt-get install -y chromium' and try again."; \
+		exit 1; fi
+
+test: $(BIN)/.installed $(CHROMIUM)
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m pytest
+
+# Everything but the browser tests, for a quick loop.
+test-fast: $(BIN)/.installed
+	$(BIN)/python -m pytest -m "not browser"
+
+lint: $(BIN)/.installed
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m ruff format --check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CertsConfig(AppConfig):
+    name = "certs"
+    verbose_name = "Certifications"

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+# Order matters only for readability: loaddata resolves forward natural-key references itself.
+CONTENT_FILES = {
+    "sources.json": ["certs.source"],
+    "features.json": ["certs.category", "certs.feature"],
+    "catalog.json": ["certs.certification", "certs.examversion", "certs.skilldomain"],
+    "values.json": ["certs.value"],
+    "faq.json": ["certs.faqentry"],
+    "editorial.json": ["certs.matchup", "certs.editorialblock"],
+}
+
+
+class Command(BaseCommand):
+    help = "Load every content fixture (safe to run again: natural keys update, never duplicate)."
+
+    def handle(self, *args, **options):
+        paths = [
+            str(settings.CONTENT_FIXTURE_DIR / name)
+            for name in CONTENT_FILES
+            if (settings.CONTENT_FIXTURE_DIR / name).exists()
+        ]
+        # One loaddata call is one transaction: a broken file leaves the database unchanged.
+        call_command("loaddata", *paths, verbosity=options["verbosity"])

@@ -1,0 +1,547 @@
+"""The content of the site: certifications, the facts about them, and the editorial around them.
+
+Every model has a slug-based natural key so that the JSON fixtures in fixtures/ can be loaded
+again and again without duplicates and exported back byte for byte (see export_content).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+
+class Vendor(models.TextChoices):
+    GOOGLE = "google", "Google Cloud"
+    MICROSOFT = "microsoft", "Microsoft"
+    AWS = "aws", "AWS"
+
+
+class Level(models.TextChoices):
+    FOUNDATIONAL = "foundational", "Foundational"
+    ASSOCIATE = "associate", "Associate"
+    PROFESSIONAL = "professional", "Professional"
+    SPECIALTY = "specialty", "Specialty"
+
+
+class Status(models.TextChoices):
+    BETA = "beta", "Beta"
+    ACTIVE = "active", "Active"
+    RETIRING = "retiring", "Retiring"
+    RETIRED = "retired", "Retired"
+
+
+class Basis(models.TextChoices):
+    """A fact can be checked against a source; an assessment is our (or the seed's) judgement."""
+
+    FACT = "fact", "Fact"
+    ASSESSMENT = "assessment", "Editorial assessment"
+
+
+class SlugQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Source(models.Model):
+    class Authority(models.TextChoices):
+        VENDOR = "vendor", "Vendor"
+        TRANSCRIPTION = "transcription", "Dated third party transcribing the vendor"
+        THIRD_PARTY = "third_party", "Third party"
+        ARTICLE = "article", "The original article"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    publisher = models.CharField(max_length=120)
+    url = models.URLField(max_length=400, blank=True)
+    authority = models.CharField(max_length=20, choices=Authority.choices)
+    published = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The date the page itself states (last updated or published); blank if undated.",
+    )
+    accessed_on = models.DateField(help_text="When we read it.")
+    note = models.TextField(blank=True)
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return f"{self.title} ({self.publisher})"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("certs:sources") + f"#source-{self.slug}"
+
+
+class CertificationQuerySet(SlugQuerySet):
+    def bookable(self):
+        """Certifications a candidate can sit today (a beta counts; a retired exam does not)."""
+        return self.exclude(status=Status.RETIRED)
+
+    def for_pages(self):
+        return self.select_related("successor", "status_source")
+
+
+class Certification(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=160, help_text="The exam's or certification's title.")
+    short_name = models.CharField(max_length=30, help_text="What people call it: PMLE, AI-102…")
+    exam_code = models.CharField(max_length=40, blank=True, help_text="Blank if none.")
+    credential = models.CharField(max_length=200, help_text="The credential the exam earns.")
+    vendor = models.CharField(max_length=20, choices=Vendor.choices)
+    level = models.CharField(max_length=20, choices=Level.choices)
+    target_role = models.TextField()
+    summary = models.CharField(max_length=300)
+    profile = models.TextField(help_text="Paragraphs separated by a blank line.")
+    official_url = models.URLField(max_length=400)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status_date = models.DateField(
+        null=True, blank=True, help_text="Retirement date (retiring, retired) or beta start."
+    )
+    status_note = models.TextField(blank=True)
+    successor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="predecessors"
+    )
+    status_source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    verified_on = models.DateField()
+    order = models.PositiveIntegerField(default=0)
+
+    objects = CertificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["vendor", "order", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(successor=F("pk")), name="certification_successor_not_self"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[Status.RETIRING, Status.RETIRED], status_date=None),
+                name="certification_retirement_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.short_name}: {self.name}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        errors = {}
+        if self.successor_id and self.successor_id == self.pk:
+            errors["successor"] = "A certification cannot be its own successor."
+        if self.status in (Status.RETIRING, Status.RETIRED) and not self.status_date:
+            errors["status_date"] = "Give the retirement date of a retiring or retired exam."
+        if errors:
+            raise ValidationError(errors)
+
+    def get_absolute_url(self):
+        return reverse("certs:certification", args=[self.slug])
+
+    @property
+    def is_retired(self):
+        return self.status == Status.RETIRED
+
+    @property
+    def is_bookable(self):
+        return self.status != Status.RETIRED
+
+
+class ExamVersionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, certification, slug):
+        return self.get(certification__slug=certification, slug=slug)
+
+
+class ExamVersion(models.Model):
+    """One version of an exam (a guide or exam code) with the dates it applies."""
+
+    certification = models.ForeignKey(
+        Certification, on_delete=models.CASCADE, related_name="versions"
+    )
+    slug = models.SlugField(max_length=60)
+    label = models.CharField(max_length=120)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    is_current = models.BooleanField(default=False)
+    note = models.TextField(blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    verified_on = models.DateField()
+
+    objects = ExamVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["certification", "-is_current", "-starts_on", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["certification", "slug"], name="version_unique_slug"),
+            models.CheckConstraint(
+                condition=Q(starts_on=None) | Q(ends_on=None) | Q(ends_on__gte=F("starts_on")),
+                name="version_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.certification.short_name} · {self.label}"
+
+    def natural_key(self):
+        return (*self.certification.natural_key(), self.slug)
+
+    natural_key.dependencies = ["certs.certification"]
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "A version cannot end before it starts."})
+
+
+class DomainQuerySet(models.QuerySet):
+    def get_by_natural_key(self, certification, slug):
+        return self.get(certification__slug=certification, slug=slug)
+
+
+class SkillDomain(models.Model):
+    """A section of an exam's blueprint and its weight, as a range of percentages."""
+
+    certification = models.ForeignKey(
+        Certification, on_delete=models.CASCADE, related_name="domains"
+    )
+    version = models.ForeignKey(ExamVersion, on_delete=models.CASCADE, related_name="domains")
+    slug = models.SlugField(max_length=80)
+    name = models.CharField(max_length=200)
+    weight_min = models.DecimalField(max_digits=5, decimal_places=1)
+    weight_max = models.DecimalField(max_digits=5, decimal_places=1)
+    order = models.PositiveIntegerField(default=0)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    verified_on = models.DateField()
+
+    objects = DomainQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["certification", "version", "order", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["certification", "slug"], name="domain_unique_slug"),
+            models.CheckConstraint(
+                condition=Q(weight_min__gte=0, weight_max__lte=100, weight_max__gte=F("weight_min")),
+                name="domain_weight_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (*self.certification.natural_key(), self.slug)
+
+    natural_key.dependencies = ["certs.certification", "certs.examversion"]
+
+    def clean(self):
+        errors = {}
+        if self.weight_min is not None and self.weight_max is not None:
+            if self.weight_max < self.weight_min:
+                errors["weight_max"] = "The upper weight cannot be below the lower one."
+            if self.weight_min < 0 or self.weight_max > 100:
+                errors["weight_max"] = "Weights are percentages between 0 and 100."
+        if self.version_id and self.certification_id:
+            if self.version.certification_id != self.certification_id:
+                errors["version"] = "The version belongs to another certification."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def weight_label(self):
+        low, high = _plain(self.weight_min), _plain(self.weight_max)
+        return f"{low}%" if low == high else f"{low}–{high}%"
+
+
+def _plain(number):
+    """200.0 -> '200', 12.5 -> '12.5'."""
+    return f"{number:f}".rstrip("0").rstrip(".") if "." in f"{number:f}" else f"{number:f}"
+
+
+class Category(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=80)
+    order = models.PositiveIntegerField(default=0)
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Feature(models.Model):
+    """A row of the comparison: what is compared, and the kind of value it holds."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", "Text"
+        MONEY = "money", "Money"
+        MINUTES = "minutes", "Minutes"
+        MONTHS = "months", "Months"
+        COUNT = "count", "Count"
+        SCORE = "score", "Score"
+        LEVEL = "level", "Level"
+
+    slug = models.SlugField(max_length=60, unique=True)
+    label = models.CharField(max_length=80)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="features")
+    order = models.PositiveIntegerField(default=0)
+    help_text = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    basis = models.CharField(
+        max_length=12,
+        choices=Basis.choices,
+        default=Basis.FACT,
+        help_text="Assessments are labelled as such everywhere they are shown.",
+    )
+    is_quick_fact = models.BooleanField(
+        default=False, help_text="Shown in the quick facts of every certification page."
+    )
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category__order", "order", "slug"]
+
+    def __str__(self):
+        return self.label
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["certs.category"]
+
+
+class ValueQuerySet(models.QuerySet):
+    def get_by_natural_key(self, certification, feature):
+        return self.get(certification__slug=certification, feature__slug=feature)
+
+    def for_pages(self):
+        return self.select_related("feature", "feature__category", "source", "certification")
+
+
+class Value(models.Model):
+    """A cell: what one certification says for one feature, with where it comes from."""
+
+    class Availability(models.TextChoices):
+        STATED = "stated", "Stated"
+        NOT_DISCLOSED = "not_disclosed", "Not disclosed by the vendor"
+        NOT_FOUND = "not_found", "Not found in our sources"
+        NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+    certification = models.ForeignKey(
+        Certification, on_delete=models.CASCADE, related_name="values"
+    )
+    feature = models.ForeignKey(Feature, on_delete=models.CASCADE, related_name="values")
+    availability = models.CharField(
+        max_length=20, choices=Availability.choices, default=Availability.STATED
+    )
+    text = models.CharField(max_length=300, blank=True, help_text="The value as shown.")
+    amount = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The number behind the text, for rows that can be sorted or derived.",
+    )
+    unit = models.CharField(max_length=10, blank=True, help_text="USD, min, months…")
+    basis = models.CharField(max_length=12, choices=Basis.choices, default=Basis.FACT)
+    note = models.TextField(blank=True)
+    disagreement = models.TextField(
+        blank=True, help_text="What other sources say where they disagree with this value."
+    )
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="values"
+    )
+    verified_on = models.DateField(null=True, blank=True)
+
+    objects = ValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["certification", "feature"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification", "feature"], name="value_one_per_certification_feature"
+            ),
+            models.CheckConstraint(
+                condition=Q(basis=Basis.ASSESSMENT)
+                | Q(source__isnull=False, verified_on__isnull=False),
+                name="value_fact_has_source_and_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(availability="stated", text=""), name="value_stated_has_text"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.certification.short_name} · {self.feature.label}: {self.display}"
+
+    def natural_key(self):
+        return (*self.certification.natural_key(), *self.feature.natural_key())
+
+    natural_key.dependencies = ["certs.certification", "certs.feature", "certs.source"]
+
+    def clean(self):
+        errors = {}
+        if self.basis == Basis.FACT:
+            if not self.source_id:
+                errors["source"] = "A fact needs a source."
+            if not self.verified_on:
+                errors["verified_on"] = "A fact needs the date it was verified."
+        if self.availability == self.Availability.STATED and not self.text.strip():
+            errors["text"] = "Give the value, or say it is not disclosed, not found or not applicable."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def display(self):
+        if self.availability == self.Availability.STATED:
+            return self.text
+        return self.get_availability_display()
+
+    @property
+    def is_assessment(self):
+        return self.basis == Basis.ASSESSMENT
+
+
+class FAQQuerySet(SlugQuerySet):
+    def for_pages(self):
+        return self.prefetch_related("certifications", "sources")
+
+
+class FAQEntry(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    question = models.CharField(max_length=200)
+    answer = models.TextField(help_text="Paragraphs separated by a blank line.")
+    correction = models.TextField(
+        blank=True, help_text="Where the original article said otherwise, what we corrected."
+    )
+    order = models.PositiveIntegerField(default=0)
+    certifications = models.ManyToManyField(Certification, related_name="faq_entries")
+    sources = models.ManyToManyField(Source, related_name="faq_entries", blank=True)
+    verified_on = models.DateField()
+
+    objects = FAQQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = "FAQ entry"
+        verbose_name_plural = "FAQ entries"
+
+    def __str__(self):
+        return self.question
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["certs.certification", "certs.source"]
+
+
+class MatchupQuerySet(SlugQuerySet):
+    def featured(self):
+        return self.filter(is_featured=True).select_related("first", "second").first()
+
+
+class Matchup(models.Model):
+    """A written-up head-to-head of two certifications (the seed article is the first)."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    first = models.ForeignKey(Certification, on_delete=models.PROTECT, related_name="+")
+    second = models.ForeignKey(Certification, on_delete=models.PROTECT, related_name="+")
+    summary = models.TextField()
+    choose_first_if = models.TextField()
+    choose_second_if = models.TextField()
+    is_featured = models.BooleanField(default=False, help_text="Shown on the home page.")
+    verified_on = models.DateField()
+
+    objects = MatchupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(first=F("second")), name="matchup_two_different"),
+            models.UniqueConstraint(fields=["first", "second"], name="matchup_unique_pair"),
+            models.UniqueConstraint(
+                fields=["is_featured"], condition=Q(is_featured=True), name="matchup_one_featured"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["certs.certification"]
+
+    def clean(self):
+        if self.first_id and self.first_id == self.second_id:
+            raise ValidationError({"second": "Pick two different certifications."})
+
+
+class BlockQuerySet(models.QuerySet):
+    def get_by_natural_key(self, matchup, slug):
+        return self.get(matchup__slug=matchup, slug=slug)
+
+
+class EditorialBlock(models.Model):
+    """One part of a matchup's article: a bottom-line point, a profile, the trap, a quote…"""
+
+    class Kind(models.TextChoices):
+        BOTTOM_LINE = "bottom_line", "Bottom-line point"
+        PROFILE = "profile", "Profile"
+        TRAP = "trap", "The hidden trap"
+        INSIGHT = "insight", "Expert view"
+        CORRECTION = "correction", "Correction to the original article"
+
+    class Stance(models.TextChoices):
+        SOURCED = "sourced", "Sourced"
+        OPINION = "opinion", "Editorial opinion"
+
+    matchup = models.ForeignKey(Matchup, on_delete=models.CASCADE, related_name="blocks")
+    slug = models.SlugField(max_length=80)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    heading = models.CharField(max_length=200)
+    body = models.TextField(help_text="Paragraphs separated by a blank line.")
+    certification = models.ForeignKey(
+        Certification, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    stance = models.CharField(max_length=10, choices=Stance.choices)
+    attribution = models.CharField(max_length=200, blank=True)
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    objects = BlockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["matchup", "kind", "order", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["matchup", "slug"], name="block_unique_slug"),
+            models.CheckConstraint(
+                condition=Q(stance="opinion") | Q(source__isnull=False),
+                name="block_sourced_has_source",
+            ),
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    def natural_key(self):
+        return (*self.matchup.natural_key(), self.slug)
+
+    natural_key.dependencies = ["certs.matchup", "certs.source", "certs.certification"]
+
+    def clean(self):
+        if self.stance == self.Stance.SOURCED and not self.source_id:
+            raise ValidationError({"source": "A sourced block needs its source."})
