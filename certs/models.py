@@ -223,7 +223,9 @@ class SkillDomain(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["certification", "slug"], name="domain_unique_slug"),
             models.CheckConstraint(
-                condition=Q(weight_min__gte=0, weight_max__lte=100, weight_max__gte=F("weight_min")),
+                condition=Q(
+                    weight_min__gte=0, weight_max__lte=100, weight_max__gte=F("weight_min")
+                ),
                 name="domain_weight_range",
             ),
         ]
@@ -397,7 +399,9 @@ class Value(models.Model):
             if not self.verified_on:
                 errors["verified_on"] = "A fact needs the date it was verified."
         if self.availability == self.Availability.STATED and not self.text.strip():
-            errors["text"] = "Give the value, or say it is not disclosed, not found or not applicable."
+            errors["text"] = (
+                "Give the value, or say it is not disclosed, not found or not applicable."
+            )
         if errors:
             raise ValidationError(errors)
 
