@@ -1,0 +1,73 @@
+"""What only a browser shows: layout at phone and desktop widths, and accessibility."""
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from .conftest import WIDTHS
+
+PAGES = [
+    "/",
+    "/certifications/",
+    "/certifications/pmle/",
+    "/certifications/ai-102/",
+    "/certifications/mla-c02/",
+    "/faq/",
+    "/sources/",
+    "/certifications/nope/",
+]
+WCAG = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"],
+    }
+}
+SHOTS = Path(__file__).parent / "screenshots"
+
+
+@pytest.mark.parametrize("width_name", WIDTHS)
+@pytest.mark.parametrize("path", PAGES)
+def test_page_fits_the_width_and_passes_axe(site_url, page_at, path, width_name):
+    page = page_at(WIDTHS[width_name])
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    response = page.goto(site_url + path)
+    assert response.status == (404 if path.endswith("nope/") else 200)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width_name}"
+    SHOTS.mkdir(exist_ok=True)
+    name = path.strip("/").replace("/", "_") or "home"
+    page.screenshot(path=SHOTS / f"{name}-{width_name}.png", full_page=True)
+    results = Axe().run(page, options=WCAG)
+    assert results.violations_count == 0, results.generate_report()
+    # The strict CSP must not block anything the page needs (a blocked resource logs an error).
+    assert errors == []
+
+
+def test_htmx_and_stylesheet_load_under_the_csp(site_url, page_at):
+    page = page_at()
+    page.goto(site_url + "/")
+    assert page.evaluate("typeof window.htmx") == "object"
+    colour = page.evaluate("getComputedStyle(document.querySelector('.banner')).borderLeftWidth")
+    assert colour == "8px"
+
+
+def test_keyboard_reaches_the_skip_link_and_main_content(site_url, page_at):
+    page = page_at()
+    page.goto(site_url + "/faq/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_works_without_javascript(site_url, page_at):
+    page = page_at(javascript=False)
+    page.goto(site_url + "/")
+    page.get_by_role("link", name="AI-103: Developing AI Apps and Agents on Azure").first.click()
+    assert page.url.endswith("/certifications/ai-103/")
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "Developing AI Apps and Agents on Azure"
+    )

@@ -1,0 +1,171 @@
+"""Staff keep the facts current in the admin; invalid data is refused and nothing is saved."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from certs.models import Certification, Source, Value
+
+pytestmark = pytest.mark.django_db
+
+
+class FormFields(HTMLParser):
+    """The fields of the admin's change form, as the browser would submit them unchanged."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: dict[str, list[str]] = {}
+        self._select = None
+        self._textarea = None
+        self._in_form = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and a.get("id", "").endswith("_form"):
+            self._in_form = True
+        if not self._in_form:
+            return
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind in {"submit", "button", "file"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in a:
+                return
+            self.data.setdefault(name, []).append(
+                a.get("value", "on" if kind == "checkbox" else "")
+            )
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in a:
+            self.data[self._select].append(a.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = [""]
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
+            self._in_form = False
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][0] += data
+
+
+def form_data(client, url) -> dict:
+    response = client.get(url)
+    assert response.status_code == 200
+    parser = FormFields()
+    parser.feed(response.content.decode())
+    # Django's textarea rendering starts with a newline that browsers drop.
+    return {k: (v[0].removeprefix("\n") if len(v) == 1 else v) for k, v in parser.data.items()}
+
+
+@pytest.fixture
+def staff(client):
+    user = get_user_model().objects.create_superuser(
+        "editor", "editor@example.com", "pw-long-enough-1"
+    )
+    client.force_login(user)
+    return client
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client):
+    response = client.get("/admin/certs/certification/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_non_staff_users_cannot_reach_the_admin(client):
+    user = get_user_model().objects.create_user("reader", password="pw-long-enough-1")
+    client.force_login(user)
+    assert client.get("/admin/certs/value/").status_code == 302
+
+
+def test_staff_can_browse_every_content_list(staff):
+    for model in [
+        "certification",
+        "value",
+        "feature",
+        "category",
+        "source",
+        "faqentry",
+        "matchup",
+        "editorialblock",
+        "examversion",
+        "skilldomain",
+    ]:
+        response = staff.get(f"/admin/certs/{model}/")
+        assert response.status_code == 200, model
+    assert (
+        staff.get(
+            "/admin/certs/certification/?vendor__exact=microsoft&status__exact=retired"
+        ).status_code
+        == 200
+    )
+    assert staff.get("/admin/certs/value/?q=165").status_code == 200
+
+
+def test_staff_can_fix_a_fee_and_the_site_shows_it(staff):
+    pmle = Certification.objects.get(slug="pmle")
+    url = f"/admin/certs/certification/{pmle.pk}/change/"
+    data = form_data(staff, url)
+    fee = Value.objects.get(certification=pmle, feature__slug="exam-fee")
+    prefix = next(
+        k.removesuffix("-id") for k, v in data.items() if k.endswith("-id") and v == str(fee.pk)
+    )
+    data[f"{prefix}-text"] = "USD 210 plus tax"
+    data[f"{prefix}-amount"] = "210"
+    response = staff.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    fee.refresh_from_db()
+    assert fee.text == "USD 210 plus tax"
+    assert "USD 210 plus tax" in staff.get("/certifications/pmle/").content.decode()
+
+
+def test_a_fact_without_a_source_is_refused_and_nothing_changes(staff):
+    fee = Value.objects.get(certification__slug="pmle", feature__slug="exam-fee")
+    url = f"/admin/certs/value/{fee.pk}/change/"
+    data = form_data(staff, url)
+    data["source"] = ""
+    data["text"] = "USD 999"
+    response = staff.post(url, data)
+    assert response.status_code == 200
+    assert "A fact needs a source." in response.content.decode()
+    fee.refresh_from_db()
+    assert fee.text != "USD 999" and fee.source_id
+
+
+def test_a_successor_pointing_at_itself_is_refused_with_inlines_untouched(staff):
+    cert = Certification.objects.get(slug="ai-103")
+    url = f"/admin/certs/certification/{cert.pk}/change/"
+    data = form_data(staff, url)
+    before = list(Value.objects.filter(certification=cert).values_list("text", flat=True))
+    data["successor"] = str(cert.pk)
+    # An inline edit in the same submission must not be saved either.
+    first_text = next(k for k in data if k.startswith("values-") and k.endswith("-text"))
+    data[first_text] = "changed in a failed save"
+    response = staff.post(url, data)
+    assert response.status_code == 200
+    assert "A certification cannot be its own successor." in response.content.decode()
+    cert.refresh_from_db()
+    assert cert.successor_id != cert.pk
+    assert list(Value.objects.filter(certification=cert).values_list("text", flat=True)) == before
+
+
+def test_a_bad_url_is_refused(staff):
+    source = Source.objects.get(slug="google-recertification")
+    url = f"/admin/certs/source/{source.pk}/change/"
+    data = form_data(staff, url)
+    data["url"] = "not a url"
+    response = staff.post(url, data)
+    assert response.status_code == 200
+    assert "Enter a valid URL." in response.content.decode()
+    source.refresh_from_db()
+    assert source.url.startswith("https://")

@@ -1,0 +1,92 @@
+"""Headers, the strict CSP, and the deploy checklist."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def test_strict_csp_on_every_page(client):
+    for url in [
+        "/",
+        "/certifications/",
+        "/certifications/pmle/",
+        "/faq/",
+        "/sources/",
+        "/missing/",
+    ]:
+        csp = client.get(url)["Content-Security-Policy"]
+        for directive in [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+            "img-src 'self' data:",
+        ]:
+            assert directive in csp, (url, directive)
+        assert "unsafe-inline" not in csp
+
+
+def test_no_inline_script_or_style_in_templates():
+    offenders = []
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text()
+        if re.search(r'style="|<style|<script>|<script(?![^>]*\bsrc=)[^>]*>|hx-on|js:', text):
+            offenders.append(path.name)
+    assert offenders == []
+
+
+def test_no_inline_script_or_style_in_rendered_pages(client):
+    for url in ["/", "/certifications/pmle/", "/faq/"]:
+        html = client.get(url).content.decode()
+        assert not re.search(r'style="|<style|<script(?![^>]*\bsrc=)[^>]*>', html), url
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def run_manage(*args, **env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+
+
+def test_deploy_checklist_is_clean_with_production_settings():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="x" * 20 + "a-long-random-production-secret-key-0123456789",
+        DJANGO_ALLOWED_HOSTS="certs.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret():
+    result = run_manage("check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="", DJANGO_ALLOWED_HOSTS="x")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
