@@ -19,6 +19,9 @@ EXPORT_ORDER = {
     "certs.faqentry": ["slug"],
     "certs.matchup": ["slug"],
     "certs.editorialblock": ["matchup__slug", "slug"],
+    "certs.question": ["slug"],
+    "certs.choice": ["question__slug", "slug"],
+    "certs.weight": ["choice__question__slug", "choice__slug", "certification__slug"],
 }
 
 

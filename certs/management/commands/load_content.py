@@ -10,6 +10,7 @@ CONTENT_FILES = {
     "values.json": ["certs.value"],
     "faq.json": ["certs.faqentry"],
     "editorial.json": ["certs.matchup", "certs.editorialblock"],
+    "wizard.json": ["certs.question", "certs.choice", "certs.weight"],
 }
 
 
