@@ -30,8 +30,9 @@ SHOTS = Path(__file__).parent / "screenshots"
 @pytest.mark.parametrize("path", PAGES)
 def test_page_fits_the_width_and_passes_axe(site_url, page_at, path, width_name):
     page = page_at(WIDTHS[width_name])
-    errors = []
+    errors, failed = [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
     response = page.goto(site_url + path)
     assert response.status == (404 if path.endswith("nope/") else 200)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -41,8 +42,10 @@ def test_page_fits_the_width_and_passes_axe(site_url, page_at, path, width_name)
     page.screenshot(path=SHOTS / f"{name}-{width_name}.png", full_page=True)
     results = Axe().run(page, options=WCAG)
     assert results.violations_count == 0, results.generate_report()
-    # The strict CSP must not block anything the page needs (a blocked resource logs an error).
-    assert errors == []
+    # The strict CSP must not block anything the page needs (a blocked resource logs an error),
+    # and every stylesheet, script and icon is found.
+    assert [url for url in failed if url != site_url + path] == []
+    assert [e for e in errors if not e.startswith("Failed to load resource")] == []
 
 
 def test_htmx_and_stylesheet_load_under_the_csp(site_url, page_at):

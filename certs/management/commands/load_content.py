@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-# Order matters only for readability: loaddata resolves forward natural-key references itself.
+# Sources and rows come before what cites them: a required foreign key cannot be left for
+# loaddata to resolve later. One call loads them all as a single transaction.
 CONTENT_FILES = {
     "sources.json": ["certs.source"],
     "features.json": ["certs.category", "certs.feature"],
@@ -23,5 +24,4 @@ class Command(BaseCommand):
             for name in CONTENT_FILES
             if (settings.CONTENT_FIXTURE_DIR / name).exists()
         ]
-        # One loaddata call is one transaction: a broken file leaves the database unchanged.
         call_command("loaddata", *paths, verbosity=options["verbosity"])
