@@ -9,4 +9,8 @@ urlpatterns = [
     path("certifications/<slug:slug>/", views.certification, name="certification"),
     path("faq/", views.faq, name="faq"),
     path("sources/", views.sources, name="sources"),
+    path("fit/", views.fit_start, name="fit-start"),
+    path("fit/questions/", views.fit_question, name="fit-question"),
+    path("fit/check/", views.fit_check, name="fit-check"),
+    path("fit/result/", views.fit_result, name="fit-result"),
 ]

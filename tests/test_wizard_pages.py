@@ -1,0 +1,204 @@
+"""The fit wizard's pages through real requests: every step, the check page, the result, and
+every kind of bad input."""
+
+from urllib.parse import urlencode
+
+import pytest
+
+from certs.models import Certification, Question
+
+pytestmark = pytest.mark.django_db
+
+ANSWERS = {
+    "background": "software-developer",
+    "goal": "build-ai-apps",
+    "languages": "python",
+    "cloud": "azure",
+    "experience": "under-two",
+    "budget": "moderate",
+    "time": "months",
+}
+
+
+def url(path, answers=(), **extra):
+    query = urlencode({**dict(answers), **extra})
+    return f"/fit/{path}" + (f"?{query}" if query else "")
+
+
+def first_n(n):
+    return dict(list(ANSWERS.items())[:n])
+
+
+def test_start_page_says_what_it_does(client):
+    response = client.get("/fit/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Which certification fits you?" in html
+    assert f"Answer {Question.objects.count()} short questions" in html
+    assert "not career advice" in html
+    assert 'href="/fit/questions/"' in html
+
+
+def test_each_step_asks_the_first_unanswered_question(client):
+    questions = list(Question.objects.all())
+    for n, question in enumerate(questions):
+        response = client.get(url("questions/", first_n(n)))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert f'<h1 id="fit-heading" tabindex="-1">{question.text}</h1>' in html.replace(
+            "&#x27;", "'"
+        )
+        assert f"Question {n + 1} of {len(questions)}" in html
+        for choice in question.choices.all():
+            assert f'name="{question.slug}" id="choice-{choice.slug}" value="{choice.slug}"' in html
+        # earlier answers ride along as hidden fields
+        for slug, value in first_n(n).items():
+            assert f'<input type="hidden" name="{slug}" value="{value}">' in html
+        expected_action = "/fit/check/" if n == len(questions) - 1 else "/fit/questions/"
+        assert f'action="{expected_action}"' in html
+
+
+def test_back_link_goes_to_the_previous_question_with_its_answer_kept(client):
+    html = client.get(url("questions/", first_n(2))).content.decode()
+    back = url("questions/", first_n(2), edit="goal").replace("&", "&amp;")
+    assert f'href="{back}"' in html
+    previous = client.get(url("questions/", first_n(2), edit="goal")).content.decode()
+    assert 'value="build-ai-apps" checked' in previous
+    assert 'action="/fit/questions/"' in previous
+
+
+def test_first_question_back_link_returns_to_the_start(client):
+    assert 'href="/fit/"' in client.get("/fit/questions/").content.decode()
+
+
+def test_complete_answers_on_the_question_page_go_to_the_check_page(client):
+    response = client.get(url("questions/", ANSWERS))
+    assert response.status_code == 302
+    assert response["Location"] == url("check/", ANSWERS)
+
+
+def test_check_page_lists_answers_with_change_links_that_return_here(client):
+    response = client.get(url("check/", ANSWERS))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Check your answers" in html
+    for question in Question.objects.all():
+        change = url("questions/", ANSWERS, edit=question.slug).replace("&", "&amp;")
+        assert f'href="{change}"' in html
+    change_page = client.get(url("questions/", ANSWERS, edit="cloud")).content.decode()
+    assert 'action="/fit/check/"' in change_page
+    assert 'value="azure" checked' in change_page
+
+
+def test_missing_answer_sends_the_visitor_to_the_first_unanswered_question(client):
+    partial = {k: v for k, v in ANSWERS.items() if k != "languages"}
+    for path in ["check/", "result/"]:
+        response = client.get(url(path, partial))
+        assert response.status_code == 302
+        assert response["Location"] == url("questions/", partial)
+    html = client.get(url("questions/", partial)).content.decode()
+    assert "Question 3 of" in html
+
+
+def test_result_ranks_every_bookable_certification_and_explains(client):
+    response = client.get(url("result/", ANSWERS))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Your best fit: AI-103" in html
+    for cert in Certification.objects.bookable():
+        assert f'href="{cert.get_absolute_url()}">{cert.short_name}:' in html
+    for cert in Certification.objects.filter(status="retired"):
+        assert f'<h3><a href="{cert.get_absolute_url()}">' not in html
+    assert "What decided it" in html
+    assert "Counted for it" in html and "Counted against it" in html
+    assert "AI-102 would have ranked" in html
+    assert "What would change the result" in html
+    assert "Start again" in html and 'href="/fit/"' in html
+    assert "http://testserver/fit/result/?" in html  # the share link
+
+
+def test_same_answers_in_any_order_give_the_same_ranking(client):
+    def ranking(answers):
+        html = client.get(url("result/", answers)).content.decode()
+        return [line for line in html.splitlines() if "<h3><a href" in line]
+
+    first = ranking(ANSWERS)
+    assert len(first) == Certification.objects.bookable().count()
+    assert ranking(dict(reversed(list(ANSWERS.items())))) == first
+
+
+@pytest.mark.parametrize(
+    "query,message",
+    [
+        ("colour=blue", "questions we never asked: colour"),
+        ("background=astronaut", "“astronaut” is not one of the answers"),
+        (
+            "background=software-developer&background=data-scientist",
+            "more than one answer to: background",
+        ),
+        ("edit=nonsense", "There is no question called “nonsense”"),
+        ("background=" + "x" * 2000, "far longer"),
+    ],
+)
+@pytest.mark.parametrize("path", ["", "questions/", "check/", "result/"])
+def test_tampered_answers_get_a_400_page_that_offers_a_fresh_start(client, path, query, message):
+    if path in ("check/", "result/", "") and query.startswith("edit="):
+        message = "questions we never asked: edit"
+    response = client.get(f"/fit/{path}?{query}")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Those answers could not be read" in html
+    assert message in html
+    assert 'href="/fit/"' in html and 'class="site-header"' in html
+
+
+@pytest.mark.parametrize("path", ["", "questions/", "check/", "result/"])
+def test_wizard_refuses_posts(client, path):
+    response = client.post(f"/fit/{path}", ANSWERS)
+    assert response.status_code == 405
+    assert "This page can only be read" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path,answers",
+    [
+        ("", {}),
+        ("questions/", first_n(1)),
+        ("check/", ANSWERS),
+        ("result/", ANSWERS),
+    ],
+)
+def test_htmx_gets_the_panel_fragment_and_vary_is_set(client, path, answers):
+    full = client.get(url(path, answers))
+    fragment = client.get(url(path, answers), headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    assert "HX-Request" in full["Vary"] and "HX-Request" in fragment["Vary"]
+    body = fragment.content.decode()
+    assert "<html" not in body
+    assert body.lstrip().startswith('<div id="fit-panel"')
+    assert 'hx-swap-oob="true"' in body  # the live region's announcement
+    assert "<html" in full.content.decode()
+
+
+def test_history_restore_gets_the_full_page(client):
+    response = client.get(
+        url("check/", ANSWERS), headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in response.content.decode()
+
+
+def test_no_session_or_cookie_is_used(client):
+    for path, answers in [("", {}), ("questions/", first_n(3)), ("result/", ANSWERS)]:
+        response = client.get(url(path, answers))
+        assert not response.cookies
+        assert "Cookie" not in response.get("Vary", "")
+
+
+QUERIES = {"": 1, "questions/": 2, "check/": 2, "result/": 4}
+
+
+@pytest.mark.parametrize("path,expected", QUERIES.items())
+def test_query_count_per_step(client, django_assert_num_queries, path, expected):
+    answers = {} if path == "" else (first_n(4) if path == "questions/" else ANSWERS)
+    with django_assert_num_queries(expected):
+        client.get(url(path, answers))
