@@ -1,0 +1,169 @@
+"""The fit wizard in a real browser: htmx swaps, history, JavaScript off, keyboard, focus, the
+live region, and accessibility at phone and desktop widths."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from .conftest import WIDTHS
+from .test_pages_browser import SHOTS, WCAG
+
+ANSWERS = [
+    ("background", "software-developer"),
+    ("goal", "build-ai-apps"),
+    ("languages", "python"),
+    ("cloud", "azure"),
+    ("experience", "under-two"),
+    ("budget", "moderate"),
+    ("time", "months"),
+]
+
+
+def answer(page, slug, keyboard=False):
+    if keyboard:
+        page.focus(f"#choice-{slug}")
+        page.keyboard.press("Space")
+        page.keyboard.press("Enter")  # submits the form from the radio
+    else:
+        page.click(f"label[for=choice-{slug}]")
+        page.click("button:has-text('Continue')")
+
+
+def heading(page):
+    return page.locator("#fit-heading").inner_text()
+
+
+def complete(page, site_url, keyboard=False):
+    page.goto(site_url + "/fit/")
+    page.click("text=Start now")
+    for n, (_, slug) in enumerate(ANSWERS, start=1):
+        page.wait_for_selector(f"text=Question {n} of {len(ANSWERS)}")
+        answer(page, slug, keyboard)
+    page.wait_for_selector("h1:has-text('Check your answers')")
+    page.click("text=See your result")
+    page.wait_for_selector("h1:has-text('Your best fit')")
+
+
+def test_complete_with_htmx_swaps_pushes_urls_moves_focus_and_announces(site_url, page_at):
+    page = page_at()
+    loads = []
+    page.on("load", lambda: loads.append(page.url))
+    page.goto(site_url + "/fit/")
+    page.click("text=Start now")
+    page.wait_for_selector("text=Question 1 of 7")
+    assert page.url == site_url + "/fit/questions/"
+    answer(page, "software-developer")
+    page.wait_for_selector("text=Question 2 of 7")
+    assert page.url == site_url + "/fit/questions/?background=software-developer"
+    # focus moved to the new question's heading; the live region says where we are
+    assert page.evaluate("document.activeElement.id") == "fit-heading"
+    assert page.locator("#fit-announce").inner_text().startswith("Question 2 of 7")
+    for _, slug in ANSWERS[1:]:
+        answer(page, slug)
+    page.wait_for_selector("h1:has-text('Check your answers')")
+    assert page.locator("#fit-announce").inner_text() == "Check your answers."
+    page.click("text=See your result")
+    page.wait_for_selector("h1:has-text('Your best fit: AI-103')")
+    assert "/fit/result/?" in page.url
+    assert page.locator("#fit-announce").inner_text() == "Your result: AI-103 ranks first."
+    assert loads == [site_url + "/fit/"], "htmx swaps must not reload the page"
+
+
+def test_back_forward_and_reload_show_the_same_step(site_url, page_at):
+    page = page_at()
+    page.goto(site_url + "/fit/questions/")
+    answer(page, "software-developer")
+    page.wait_for_selector("text=Question 2 of 7")
+    answer(page, "build-ai-apps")
+    page.wait_for_selector("text=Question 3 of 7")
+    page.go_back()
+    page.wait_for_selector("text=Question 2 of 7")
+    assert page.url.endswith("?background=software-developer")
+    page.go_forward()
+    page.wait_for_selector("text=Question 3 of 7")
+    page.reload()
+    assert "Question 3 of 7" in page.content()
+    assert heading(page) == page.locator("#fit-heading").inner_text()
+
+
+def test_back_and_reload_on_the_result(site_url, page_at):
+    page = page_at()
+    complete(page, site_url)
+    result_url = page.url
+    page.go_back()
+    page.wait_for_selector("h1:has-text('Check your answers')")
+    page.go_forward()
+    page.wait_for_selector("h1:has-text('Your best fit')")
+    assert page.url == result_url
+    page.reload()
+    assert heading(page) == "Your best fit: AI-103"
+    # the share link reproduces the result in a fresh browser context
+    other = page_at()
+    other.goto(result_url)
+    assert heading(other) == "Your best fit: AI-103"
+
+
+def test_change_one_answer_from_the_check_page(site_url, page_at):
+    page = page_at()
+    query = "&".join(f"{q}={c}" for q, c in ANSWERS)
+    page.goto(f"{site_url}/fit/check/?{query}")
+    page.click("a:has-text('Change your answer to “Which cloud')")
+    page.wait_for_selector("#choice-aws")
+    assert page.is_checked("#choice-azure")
+    answer(page, "aws")
+    page.wait_for_selector("h1:has-text('Check your answers')")
+    assert "cloud=aws" in page.url
+    assert "AWS" in page.locator(".fit__summary").inner_text()
+
+
+def test_complete_with_javascript_off(site_url, page_at):
+    page = page_at(javascript=False)
+    complete(page, site_url)
+    assert heading(page) == "Your best fit: AI-103"
+    assert "/fit/result/?" in page.url
+
+
+def test_keyboard_only(site_url, page_at):
+    page = page_at()
+    page.goto(site_url + "/fit/")
+    page.focus("text=Start now")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Question 1 of 7")
+    for n, (_, slug) in enumerate(ANSWERS, start=1):
+        page.wait_for_selector(f"text=Question {n} of 7")
+        answer(page, slug, keyboard=True)
+    page.wait_for_selector("h1:has-text('Check your answers')")
+    page.focus("text=See your result")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Your best fit')")
+    assert page.evaluate("document.activeElement.id") == "fit-heading"
+
+
+def test_tampered_answers_show_the_400_page(site_url, page_at):
+    page = page_at()
+    response = page.goto(site_url + "/fit/result/?background=astronaut")
+    assert response.status == 400
+    assert heading(page) == "Those answers could not be read"
+
+
+STEPS = {
+    "start": "/fit/",
+    "question": "/fit/questions/?background=software-developer",
+    "check": "/fit/check/?" + "&".join(f"{q}={c}" for q, c in ANSWERS),
+    "result": "/fit/result/?" + "&".join(f"{q}={c}" for q, c in ANSWERS),
+}
+
+
+@pytest.mark.parametrize("width_name", WIDTHS)
+@pytest.mark.parametrize("step", STEPS)
+def test_wizard_steps_fit_and_pass_axe(site_url, page_at, step, width_name):
+    page = page_at(WIDTHS[width_name])
+    page.goto(site_url + STEPS[step])
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SHOTS / f"fit-{step}-{width_name}.png", full_page=True)
+    results = Axe().run(page, options=WCAG)
+    assert results.violations_count == 0, results.generate_report()
+    assert re.search(r"\S", heading(page))
