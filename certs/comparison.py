@@ -1,13 +1,58 @@
 """Side-by-side comparison of certifications, as plain data.
 
 Nothing here knows about requests or templates: the view fetches the rows with a constant
-number of queries and hands them over; these functions only arrange them.
+number of queries and hands them over; these functions arrange them, mark differences, move
+the visitor's priorities to the top, derive the cost of holding each certification, measure how
+much of each blueprint the others share, and say who leads on what matters to the visitor.
 """
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
-from .models import Category, Certification, Feature, Source, Value
+from .models import Category, Certification, Feature, Priority, SkillDomain, Source, Topic, Value
+
+MIN_COMPARED, MAX_COMPARED = 2, 4
+SEPARATOR = "-vs-"
+COST_HORIZONS = (1, 3, 5)  # years
+FEE, RENEWAL_COST, VALIDITY = "exam-fee", "renewal-cost", "validity"
+
+
+class BadSelection(ValueError):
+    """A set of certifications that cannot be compared (wrong count, repeated)."""
+
+
+def catalog_key(cert: Certification):
+    return (cert.vendor, cert.order, cert.slug)
+
+
+def split_slugs(text: str) -> list[str]:
+    """'PMLE-vs-ai-103' -> ['pmle', 'ai-103']; raises BadSelection on a wrong count or a repeat."""
+    slugs = [part.strip().lower() for part in text.strip("/").split(SEPARATOR)]
+    if any(not slug for slug in slugs):
+        raise BadSelection("The address has an empty name between two “-vs-”.")
+    return check_selection(slugs)
+
+
+def check_selection(slugs: list[str]) -> list[str]:
+    """Raise BadSelection unless `slugs` names 2 to 4 different certifications."""
+    if len(set(slugs)) != len(slugs):
+        raise BadSelection("The same certification appears twice; compare different ones.")
+    if not MIN_COMPARED <= len(slugs) <= MAX_COMPARED:
+        raise BadSelection(
+            f"Compare from {MIN_COMPARED} to {MAX_COMPARED} certifications; the address names "
+            f"{len(slugs)}."
+        )
+    return slugs
+
+
+def canonical_path_part(certifications: Iterable[Certification]) -> str:
+    """The one spelling of a set of certifications: catalog order, lower case."""
+    return SEPARATOR.join(c.slug for c in sorted(certifications, key=catalog_key))
+
+
+# The matrix ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -21,12 +66,17 @@ class Row:
     feature: Feature
     cells: tuple[Cell, ...]
     differs: bool
+    highlighted: bool = False
 
 
 @dataclass(frozen=True)
 class Group:
-    category: Category
+    category: Category | None  # None: the visitor's priorities, moved to the top
     rows: tuple[Row, ...]
+
+    @property
+    def name(self) -> str:
+        return self.category.name if self.category else "Your priorities"
 
 
 @dataclass(frozen=True)
@@ -34,6 +84,7 @@ class Matrix:
     certifications: tuple[Certification, ...]
     groups: tuple[Group, ...]
     sources: tuple[Source, ...]
+    hidden_identical: int = 0
 
     @property
     def rows(self) -> tuple[Row, ...]:
@@ -51,31 +102,342 @@ def build_matrix(
     certifications: Sequence[Certification],
     features: Iterable[Feature],
     values: Iterable[Value],
+    priorities: Sequence[Priority] = (),
+    only_differences: bool = False,
 ) -> Matrix:
-    """Arrange `values` into rows (one per feature, grouped by category, in the features' order)
-    with one cell per certification, mark the rows whose cells differ, and list the sources the
-    cells cite, in order of first appearance."""
+    """Arrange `values` into rows (one per feature, grouped by category in the features' order)
+    with one cell per certification. Rows whose cells differ are marked; the rows of the chosen
+    `priorities` move to a first group and are highlighted; with `only_differences`, identical
+    rows are dropped and counted. Sources are listed in order of first appearance."""
     by_key = {(v.certification_id, v.feature_id): v for v in values}
+    wanted = [p.feature_id for p in priorities if p.feature_id]
+    top: dict[int, Row] = {}
     groups: list[Group] = []
-    current: Category | None = None
-    rows: list[Row] = []
-    for feature in features:
-        if current is not None and feature.category_id != current.pk:
-            groups.append(Group(category=current, rows=tuple(rows)))
-            rows = []
-        current = feature.category
-        cells = tuple(Cell(c, by_key.get((c.pk, feature.pk))) for c in certifications)
-        differs = len({_comparable(cell.value) for cell in cells}) > 1
-        rows.append(Row(feature=feature, cells=cells, differs=differs))
-    if current is not None:
-        groups.append(Group(category=current, rows=tuple(rows)))
+    hidden = 0
+    for category, rows in _by_category(features):
+        kept = []
+        for feature in rows:
+            cells = tuple(Cell(c, by_key.get((c.pk, feature.pk))) for c in certifications)
+            differs = len({_comparable(cell.value) for cell in cells}) > 1
+            if only_differences and not differs:
+                hidden += 1
+                continue
+            if feature.pk in wanted:
+                top[feature.pk] = Row(feature, cells, differs, highlighted=True)
+            else:
+                kept.append(Row(feature, cells, differs))
+        if kept:
+            groups.append(Group(category, tuple(kept)))
+    if top:
+        ordered = tuple(top[pk] for pk in dict.fromkeys(wanted) if pk in top)
+        groups.insert(0, Group(None, ordered))
 
     sources: dict[int, Source] = {}
-    for group in groups:
-        for row in group.rows:
-            for cell in row.cells:
-                if cell.value is not None and cell.value.source is not None:
-                    sources.setdefault(cell.value.source.pk, cell.value.source)
+    for row in (row for group in groups for row in group.rows):
+        for cell in row.cells:
+            if cell.value is not None and cell.value.source is not None:
+                sources.setdefault(cell.value.source.pk, cell.value.source)
     return Matrix(
-        certifications=tuple(certifications), groups=tuple(groups), sources=tuple(sources.values())
+        certifications=tuple(certifications),
+        groups=tuple(groups),
+        sources=tuple(sources.values()),
+        hidden_identical=hidden,
     )
+
+
+def _by_category(features: Iterable[Feature]):
+    current, rows = None, []
+    for feature in features:
+        if current is not None and feature.category_id != current.pk:
+            yield current, rows
+            rows = []
+        current = feature.category
+        rows.append(feature)
+    if current is not None:
+        yield current, rows
+
+
+# Cost of holding a certification --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CostCell:
+    certification: Certification
+    years: int
+    total: Decimal | None  # None: cannot be computed from the stored facts
+    currency: str
+    explanation: str
+    facts: tuple[Value, ...]
+
+
+@dataclass(frozen=True)
+class CostRow:
+    years: int
+    cells: tuple[CostCell, ...]
+
+    @property
+    def slug(self) -> str:
+        return f"cost-{self.years}-year{'s' if self.years > 1 else ''}"
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    text = f"{amount:,.2f}".removesuffix(".00")
+    return f"{currency} {text}".strip()
+
+
+def cost_of_holding(
+    *,
+    certification: Certification,
+    years: int,
+    fee: Value | None,
+    renewal_cost: Value | None,
+    validity: Value | None,
+) -> CostCell:
+    """What it costs to earn the certification and keep it valid for `years`, from its sourced
+    exam fee, renewal cost and validity. Fees stay in the vendor's currency."""
+    facts = tuple(v for v in (fee, renewal_cost, validity) if v is not None)
+
+    def unknown(why: str) -> CostCell:
+        return CostCell(certification, years, None, "", why, facts)
+
+    if certification.is_retired:
+        return unknown("Cannot be earned any more: the exam has retired.")
+    if fee is None or fee.amount is None:
+        return unknown("Not computable: the exam fee is not published in our sources.")
+    currency = fee.unit or "USD"
+    never_expires = (
+        validity is not None
+        and validity.amount is None
+        and (validity.availability == Value.Availability.STATED)
+    )
+    if never_expires:
+        return CostCell(
+            certification,
+            years,
+            fee.amount,
+            currency,
+            f"{_money(fee.amount, currency)} exam fee; the credential does not expire.",
+            facts,
+        )
+    if validity is None or validity.amount is None:
+        return unknown("Not computable: the validity period is not known.")
+    months = int(validity.amount)
+    renewals = max(0, math.ceil(years * 12 / months) - 1)
+    if renewals == 0:
+        return CostCell(
+            certification,
+            years,
+            fee.amount,
+            currency,
+            f"{_money(fee.amount, currency)} exam fee; valid for {months} months, so no renewal "
+            f"within {years} year{'s' if years > 1 else ''}.",
+            facts,
+        )
+    if renewal_cost is None or renewal_cost.amount is None:
+        return unknown(
+            f"Not computable: {renewals} renewal{'s' if renewals > 1 else ''} needed, but the "
+            "renewal cost is not stated in our sources."
+        )
+    total = fee.amount + renewals * renewal_cost.amount
+    renewal_text = (
+        "free" if renewal_cost.amount == 0 else _money(renewal_cost.amount, currency) + " each"
+    )
+    return CostCell(
+        certification,
+        years,
+        total,
+        currency,
+        f"{_money(fee.amount, currency)} exam fee + {renewals} renewal"
+        f"{'s' if renewals > 1 else ''} every {months} months ({renewal_text}) = "
+        f"{_money(total, currency)}.",
+        facts,
+    )
+
+
+def cost_rows(
+    *, certifications: Sequence[Certification], values: Iterable[Value]
+) -> tuple[CostRow, ...]:
+    by_key = {(v.certification_id, v.feature.slug): v for v in values}
+    return tuple(
+        CostRow(
+            years,
+            tuple(
+                cost_of_holding(
+                    certification=c,
+                    years=years,
+                    fee=by_key.get((c.pk, FEE)),
+                    renewal_cost=by_key.get((c.pk, RENEWAL_COST)),
+                    validity=by_key.get((c.pk, VALIDITY)),
+                )
+                for c in certifications
+            ),
+        )
+        for years in COST_HORIZONS
+    )
+
+
+# Skills overlap -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Share:
+    certification: Certification
+    percent: int  # of its weighted blueprint whose topics another compared certification tests
+    others: tuple[Certification, ...]
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    topic: Topic
+    percents: tuple[int, ...]  # per certification: share of its blueprint touching this topic
+
+
+@dataclass(frozen=True)
+class Overlap:
+    shares: tuple[Share, ...]
+    grid: tuple[TopicRow, ...]
+
+
+def _weight(domain: SkillDomain) -> Decimal:
+    return (domain.weight_min + domain.weight_max) / 2
+
+
+def skills_overlap(
+    *, certifications: Sequence[Certification], domains: Iterable[SkillDomain]
+) -> Overlap:
+    """For each certification, the share of its current blueprint (domains weighted by the
+    middle of their published range) whose topics at least one other compared certification
+    also tests; and a topic-by-certification grid. `domains` must have topics prefetched."""
+    by_cert: dict[int, list[SkillDomain]] = {c.pk: [] for c in certifications}
+    for domain in domains:
+        if domain.certification_id in by_cert:
+            by_cert[domain.certification_id].append(domain)
+    topics_of = {
+        c.pk: {t.pk for d in by_cert[c.pk] for t in d.topics.all()} for c in certifications
+    }
+    shares = []
+    for cert in certifications:
+        others = [c for c in certifications if c.pk != cert.pk]
+        elsewhere = set().union(*(topics_of[o.pk] for o in others))
+        total = sum((_weight(d) for d in by_cert[cert.pk]), Decimal(0))
+        shared = sum(
+            (_weight(d) for d in by_cert[cert.pk] if {t.pk for t in d.topics.all()} & elsewhere),
+            Decimal(0),
+        )
+        percent = round(100 * shared / total) if total else 0
+        shares.append(Share(cert, percent, tuple(others)))
+
+    all_topics: dict[int, Topic] = {}
+    for cert in certifications:
+        for domain in by_cert[cert.pk]:
+            for topic in domain.topics.all():
+                all_topics.setdefault(topic.pk, topic)
+    grid = []
+    for topic in sorted(all_topics.values(), key=lambda t: (t.order, t.slug)):
+        percents = []
+        for cert in certifications:
+            total = sum((_weight(d) for d in by_cert[cert.pk]), Decimal(0))
+            touching = sum(
+                (_weight(d) for d in by_cert[cert.pk] if topic in d.topics.all()), Decimal(0)
+            )
+            percents.append(round(100 * touching / total) if total else 0)
+        grid.append(TopicRow(topic, tuple(percents)))
+    return Overlap(shares=tuple(shares), grid=tuple(grid))
+
+
+# The personal verdict -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lead:
+    priority: Priority
+    leaders: tuple[Certification, ...]  # empty when the row cannot be ranked
+    detail: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    leads: tuple[Lead, ...]
+    leader: Certification | None
+    summary: str
+
+
+def _score(priority: Priority, value: Value | None, topic_share: int | None) -> Decimal | None:
+    if priority.topic_id:
+        return Decimal(topic_share) if topic_share is not None else None
+    if value is None or value.availability != Value.Availability.STATED:
+        return None
+    if value.amount is None:
+        # "Does not expire" is the longest validity there is.
+        if value.feature.kind == Feature.Kind.MONTHS:
+            return Decimal("Infinity")
+        return None
+    return value.amount
+
+
+def personal_verdict(
+    *,
+    certifications: Sequence[Certification],
+    priorities: Sequence[Priority],
+    values: Iterable[Value],
+    overlap: Overlap | None = None,
+) -> Verdict | None:
+    """Who leads on each chosen priority, and overall. Ties on a priority are shared; an overall
+    tie is broken by catalog order, and the summary says so. None when nothing was chosen."""
+    if not priorities:
+        return None
+    by_key = {(v.certification_id, v.feature_id): v for v in values}
+    topic_share = {}
+    if overlap is not None:
+        for row in overlap.grid:
+            for cert, percent in zip(certifications, row.percents, strict=True):
+                topic_share[(cert.pk, row.topic.pk)] = percent
+    leads = []
+    for priority in priorities:
+        if priority.prefer == Priority.Prefer.NEITHER:
+            leads.append(Lead(priority, (), "No better or worse here: compare the row yourself."))
+            continue
+        scores = {}
+        for cert in certifications:
+            value = by_key.get((cert.pk, priority.feature_id)) if priority.feature_id else None
+            share = topic_share.get((cert.pk, priority.topic_id), 0) if priority.topic_id else None
+            score = _score(priority, value, share)
+            if score is not None:
+                scores[cert.pk] = (cert, score, value)
+        if len(scores) < 2:
+            leads.append(Lead(priority, (), "Not enough published figures to rank this."))
+            continue
+        pick = min if priority.prefer == Priority.Prefer.LOWER else max
+        best = pick(score for _, score, _ in scores.values())
+        leaders = tuple(c for c, score, _ in scores.values() if score == best)
+        if priority.topic_id:
+            detail = f"about {int(best)}% of the blueprint"
+        else:
+            sample = next(v for c, s, v in scores.values() if s == best)
+            detail = sample.display
+        missing = len(certifications) - len(scores)
+        if missing:
+            detail += f" ({missing} without a published figure)"
+        leads.append(Lead(priority, leaders, detail))
+
+    wins: dict[int, int] = {}
+    for lead in leads:
+        for cert in lead.leaders:
+            wins[cert.pk] = wins.get(cert.pk, 0) + 1
+    ranked = [c for c in certifications if c.pk in wins]
+    if not ranked:
+        return Verdict(
+            tuple(leads), None, "None of your priorities separates these certifications."
+        )
+    most = max(wins.values())
+    top = [c for c in ranked if wins[c.pk] == most]
+    leader = min(top, key=catalog_key)
+    decided = [lead for lead in leads if lead.leaders]
+    ranked_text = f"{len(decided)} ranked priorit{'y' if len(decided) == 1 else 'ies'}"
+    if len(top) > 1:
+        names = " and ".join(c.short_name for c in top)
+        summary = f"{names} each lead on {most} of your {ranked_text}: a tie, so weigh the rows."
+    else:
+        on = ", ".join(lead.priority.label.lower() for lead in leads if leader in lead.leaders)
+        summary = f"{leader.short_name} leads on {most} of your {ranked_text}: {on}."
+    return Verdict(tuple(leads), leader if len(top) == 1 else None, summary)

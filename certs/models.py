@@ -196,6 +196,26 @@ class ExamVersion(models.Model):
             raise ValidationError({"ends_on": "A version cannot end before it starts."})
 
 
+class Topic(models.Model):
+    """A skill area shared across vendors, used to tag skill domains and measure overlap."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=80)
+    description = models.CharField(max_length=300, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
 class DomainQuerySet(models.QuerySet):
     def get_by_natural_key(self, certification, slug):
         return self.get(certification__slug=certification, slug=slug)
@@ -215,6 +235,7 @@ class SkillDomain(models.Model):
     order = models.PositiveIntegerField(default=0)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
     verified_on = models.DateField()
+    topics = models.ManyToManyField(Topic, blank=True, related_name="domains")
 
     objects = DomainQuerySet.as_manager()
 
@@ -236,7 +257,7 @@ class SkillDomain(models.Model):
     def natural_key(self):
         return (*self.certification.natural_key(), self.slug)
 
-    natural_key.dependencies = ["certs.certification", "certs.examversion"]
+    natural_key.dependencies = ["certs.certification", "certs.examversion", "certs.topic"]
 
     def clean(self):
         errors = {}
@@ -320,6 +341,54 @@ class Feature(models.Model):
         return (self.slug,)
 
     natural_key.dependencies = ["certs.category"]
+
+
+class Priority(models.Model):
+    """Something a visitor can say matters to them on the comparison page ("cost", "renewal
+    effort"…). It points at one row, or at one topic's share of the blueprint, and says which
+    direction is better, so the page can say who leads on it."""
+
+    class Prefer(models.TextChoices):
+        LOWER = "lower", "Lower is better"
+        HIGHER = "higher", "Higher is better"
+        NEITHER = "neither", "Neither: it depends on the reader"
+
+    slug = models.SlugField(max_length=40, unique=True, help_text="Carried in the URL.")
+    label = models.CharField(max_length=80)
+    help_text = models.CharField(max_length=200, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    feature = models.ForeignKey(
+        Feature, null=True, blank=True, on_delete=models.CASCADE, related_name="priorities"
+    )
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="priorities"
+    )
+    prefer = models.CharField(max_length=10, choices=Prefer.choices, default=Prefer.NEITHER)
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name_plural = "priorities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(feature__isnull=False, topic__isnull=True)
+                | Q(feature__isnull=True, topic__isnull=False),
+                name="priority_feature_xor_topic",
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["certs.feature", "certs.topic"]
+
+    def clean(self):
+        if bool(self.feature_id) == bool(self.topic_id):
+            raise ValidationError("Point the priority at one row or at one topic, not both.")
 
 
 class ValueQuerySet(models.QuerySet):
@@ -450,8 +519,9 @@ class FAQEntry(models.Model):
 
 
 class MatchupQuerySet(SlugQuerySet):
-    def featured(self):
-        return self.filter(is_featured=True).select_related("first", "second").first()
+    def among(self, certifications):
+        """Write-ups whose two certifications are both in `certifications`."""
+        return self.filter(first__in=certifications, second__in=certifications)
 
 
 class Matchup(models.Model):
@@ -464,6 +534,8 @@ class Matchup(models.Model):
     summary = models.TextField()
     choose_first_if = models.TextField()
     choose_second_if = models.TextField()
+    first_wins = models.TextField(blank=True, help_text="Where the first one is stronger.")
+    second_wins = models.TextField(blank=True, help_text="Where the second one is stronger.")
     is_featured = models.BooleanField(default=False, help_text="Shown on the home page.")
     verified_on = models.DateField()
 

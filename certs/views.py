@@ -1,16 +1,27 @@
 """Thin views: read the request, fetch with a constant number of queries, arrange, render."""
 
+import csv
 import functools
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from .comparison import build_matrix
+from .comparison import (
+    BadSelection,
+    build_matrix,
+    canonical_path_part,
+    catalog_key,
+    check_selection,
+    cost_rows,
+    personal_verdict,
+    skills_overlap,
+    split_slugs,
+)
 from .fit import build_model, rank
 from .forms import BadAnswers, parse_answers
 from .models import (
@@ -20,9 +31,11 @@ from .models import (
     FAQEntry,
     Feature,
     Matchup,
+    Priority,
     Question,
     SkillDomain,
     Source,
+    Status,
     Value,
     Weight,
 )
@@ -52,18 +65,24 @@ def home(request):
         EditorialBlock.objects.filter(matchup=matchup).select_related("source", "certification")
     )
     pair = (matchup.first, matchup.second)
-    matrix = build_matrix(
-        certifications=pair,
-        features=_features(),
-        values=Value.objects.for_pages().filter(certification__in=pair),
-    )
+    matrix_values = list(Value.objects.for_pages().filter(certification__in=pair))
+    matrix = build_matrix(certifications=pair, features=_features(), values=matrix_values)
+    costs = cost_rows(certifications=pair, values=matrix_values)
     by_kind = {}
     for block in blocks:
         by_kind.setdefault(block.kind, []).append(block)
     return render(
         request,
         "certs/home.html",
-        {"matchup": matchup, "pair": pair, "blocks": by_kind, "matrix": matrix},
+        {
+            "matchup": matchup,
+            "pair": pair,
+            "blocks": by_kind,
+            "matrix": matrix,
+            "costs": costs,
+            "columns": _columns(pair),
+            "compare_url": reverse("certs:compare", args=[canonical_path_part(pair)]),
+        },
     )
 
 
@@ -116,8 +135,13 @@ def bad_request(request, exception=None):
     return render(request, "400.html", status=400)
 
 
+class NotCovered(Http404):
+    """A 404 whose message is written for visitors (Django's own 404 messages are not)."""
+
+
 def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
+    message = str(exception) if isinstance(exception, NotCovered) else ""
+    return render(request, "404.html", {"message": message}, status=404)
 
 
 def server_error(request):
@@ -277,3 +301,209 @@ def fit_result(request):
             "announcement": f"Your result: {result.top.certification.short_name} ranks first.",
         },
     )
+
+
+# The comparison engine. Any 2–4 certifications, at one canonical, shareable address.
+
+COMPARE_OPTIONS = {"only", "p", "format"}
+
+
+def _compare_render(request, context, *, status=200):
+    is_fragment = request.htmx and not request.htmx.history_restore_request
+    template = "certs/compare.html#compare-table" if is_fragment else "certs/compare.html"
+    return render(request, template, context, status=status)
+
+
+def _bad_request(request, message):
+    return render(request, "400.html", {"message": message}, status=400)
+
+
+def _catalog():
+    return list(Certification.objects.for_pages().order_by("vendor", "order", "slug"))
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def compare_picker(request):
+    catalog = _catalog()
+    chosen = request.GET.getlist("c")
+    context = {"catalog": catalog, "chosen": chosen, "picker_open": True}
+    if not chosen:
+        return _compare_render(request, context)
+    by_slug = {c.slug: c for c in catalog}
+    unknown = [slug for slug in chosen if slug not in by_slug]
+    if unknown:
+        return _bad_request(request, f"We do not cover a certification called “{unknown[0]}”.")
+    try:
+        check_selection(chosen)
+    except BadSelection as error:
+        # A form with a mistake, not a tampered request: show it again with the message.
+        return _compare_render(request, {**context, "error": str(error)})
+    # htmx follows the redirect itself and pushes the address it lands on, the canonical one.
+    return redirect("certs:compare", canonical_path_part(by_slug[s] for s in chosen))
+
+
+def _compare_options(request, priorities):
+    unknown_values = []
+    only = request.GET.getlist("only")
+    if only not in ([], ["diff"]):
+        unknown_values.append("only must be “diff”")
+    formats = request.GET.getlist("format")
+    if formats not in ([], ["csv"], ["json"]):
+        unknown_values.append("format must be “csv” or “json”")
+    by_slug = {p.slug: p for p in priorities}
+    wanted = request.GET.getlist("p")
+    if any(slug not in by_slug for slug in wanted) or len(set(wanted)) != len(wanted):
+        unknown_values.append("p must name each priority at most once, from the list on the page")
+    if unknown_values:
+        raise BadSelection("This comparison cannot be shown: " + "; ".join(unknown_values) + ".")
+    chosen = [p for p in priorities if p.slug in wanted]
+    return bool(only), chosen, (formats[0] if formats else None)
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def compare(request, slugs):
+    try:
+        wanted = split_slugs(slugs)
+    except BadSelection as error:
+        return _bad_request(request, str(error))
+    certifications = sorted(
+        Certification.objects.for_pages().filter(slug__in=wanted), key=catalog_key
+    )
+    if len(certifications) != len(wanted):
+        found = {c.slug for c in certifications}
+        missing = next(slug for slug in wanted if slug not in found)
+        raise NotCovered(f"We do not cover a certification called “{missing}”.")
+    canonical = canonical_path_part(certifications)
+    url = reverse("certs:compare", args=[canonical])
+    if slugs != canonical:
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(url + (f"?{query}" if query else ""))
+
+    priorities = list(Priority.objects.select_related("feature", "topic"))
+    try:
+        only_diff, chosen, fmt = _compare_options(request, priorities)
+    except BadSelection as error:
+        return _bad_request(request, str(error))
+    features = list(_features())
+    values = list(Value.objects.for_pages().filter(certification__in=certifications))
+    domains = SkillDomain.objects.filter(
+        certification__in=certifications, version__is_current=True
+    ).prefetch_related("topics")
+    overlap = skills_overlap(certifications=certifications, domains=domains)
+    matrix = build_matrix(
+        certifications=certifications,
+        features=features,
+        values=values,
+        priorities=chosen,
+        only_differences=only_diff,
+    )
+    costs = cost_rows(certifications=certifications, values=values)
+    verdict = personal_verdict(
+        certifications=certifications, priorities=chosen, values=values, overlap=overlap
+    )
+    if fmt:
+        return _compare_download(fmt, canonical, matrix, costs)
+
+    # Always one query, so the count does not depend on how many are compared.
+    matchups = list(Matchup.objects.among(certifications).select_related("first", "second"))
+    matchup = matchups[0] if matchups and len(certifications) == 2 else None
+    chosen_slugs = [p.slug for p in chosen]
+    if only_diff:
+        announcement = f"{matrix.hidden_identical} identical rows hidden."
+    else:
+        announcement = "Showing every row."
+    return _compare_render(
+        request,
+        {
+            "catalog": _catalog(),
+            "chosen": [c.slug for c in certifications],
+            "certifications": certifications,
+            "title": " vs ".join(c.short_name for c in certifications),
+            "url": url,
+            "matrix": matrix,
+            "costs": costs,
+            "overlap": overlap,
+            "verdict": verdict,
+            "priorities": priorities,
+            "chosen_priorities": chosen_slugs,
+            "only_diff": only_diff,
+            "matchup": matchup,
+            "columns": _columns(certifications),
+            "announcement": announcement,
+        },
+    )
+
+
+def _columns(certifications):
+    """Each compared certification with, if it is retired or retiring, the address of the same
+    comparison with its successor in its place."""
+    columns = []
+    for cert in certifications:
+        swap_url = None
+        ending = cert.status in (Status.RETIRED, Status.RETIRING)
+        if ending and cert.successor and cert.successor not in certifications:
+            others = [o for o in certifications if o != cert]
+            swap_url = reverse(
+                "certs:compare", args=[canonical_path_part([cert.successor, *others])]
+            )
+        columns.append((cert, swap_url))
+    return columns
+
+
+def _compare_download(fmt, canonical, matrix, costs):
+    rows = []
+    for group in matrix.groups:
+        for row in group.rows:
+            for cell in row.cells:
+                value = cell.value
+                rows.append(
+                    {
+                        "category": group.name,
+                        "row": row.feature.label,
+                        "row_id": row.feature.slug,
+                        "certification": cell.certification.slug,
+                        "value": value.display if value else "",
+                        "note": value.note if value else "",
+                        "basis": value.get_basis_display() if value else "",
+                        "sources_disagree": value.disagreement if value else "",
+                        "source": value.source.title if value and value.source else "",
+                        "source_url": value.source.url if value and value.source else "",
+                        "verified_on": value.verified_on.isoformat()
+                        if value and value.verified_on
+                        else "",
+                    }
+                )
+    for cost in costs:
+        for cell in cost.cells:
+            rows.append(
+                {
+                    "category": "Cost of holding it (derived)",
+                    "row": f"Cost over {cost.years} year{'s' if cost.years > 1 else ''}",
+                    "row_id": cost.slug,
+                    "certification": cell.certification.slug,
+                    "value": f"{cell.currency} {cell.total}" if cell.total is not None else "",
+                    "note": cell.explanation,
+                    "basis": "Derived from the facts above",
+                    "sources_disagree": "",
+                    "source": "; ".join(v.source.title for v in cell.facts if v.source),
+                    "source_url": "; ".join(v.source.url for v in cell.facts if v.source),
+                    "verified_on": min(
+                        (v.verified_on.isoformat() for v in cell.facts if v.verified_on), default=""
+                    ),
+                }
+            )
+    filename = f"compare-{canonical}.{fmt}"
+    if fmt == "json":
+        response = JsonResponse(
+            {"certifications": [c.slug for c in matrix.certifications], "rows": rows},
+            json_dumps_params={"indent": 2, "ensure_ascii": False},
+        )
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        writer = csv.DictWriter(response, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -12,6 +12,8 @@ EXPORT_ORDER = {
     "certs.source": ["slug"],
     "certs.category": ["slug"],
     "certs.feature": ["slug"],
+    "certs.topic": ["slug"],
+    "certs.priority": ["slug"],
     "certs.certification": ["slug"],
     "certs.examversion": ["certification__slug", "slug"],
     "certs.skilldomain": ["certification__slug", "slug"],

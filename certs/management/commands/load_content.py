@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 # loaddata to resolve later. One call loads them all as a single transaction.
 CONTENT_FILES = {
     "sources.json": ["certs.source"],
-    "features.json": ["certs.category", "certs.feature"],
+    "features.json": ["certs.category", "certs.feature", "certs.topic", "certs.priority"],
     "catalog.json": ["certs.certification", "certs.examversion", "certs.skilldomain"],
     "values.json": ["certs.value"],
     "faq.json": ["certs.faqentry"],

@@ -1,0 +1,186 @@
+"""The comparison pages through real requests: every URL form, good and bad."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from certs.models import Certification, Feature, Priority
+
+from .factories import make_certification, make_faq, make_feature, make_value
+
+pytestmark = pytest.mark.django_db
+
+
+def test_picker_lists_the_catalog_as_a_plain_get_form(client):
+    response = client.get("/compare/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<form method="get" action="/compare/"' in html
+    for cert in Certification.objects.all():
+        assert f'name="c" value="{cert.slug}"' in html
+
+
+def test_picker_sends_a_choice_to_the_canonical_url(client):
+    response = client.get("/compare/?c=ai-103&c=pmle")
+    assert response.status_code == 302
+    assert response["Location"] == "/compare/pmle-vs-ai-103/"
+
+
+@pytest.mark.parametrize(
+    "query,message",
+    [
+        ("c=pmle", "the address names 1"),
+        ("c=pmle&c=ai-103&c=ai-300&c=mla-c02&c=aif-c01", "names 5"),
+        ("c=pmle&c=pmle", "appears twice"),
+    ],
+)
+def test_picker_shows_a_wrong_choice_again_with_its_error(client, query, message):
+    response = client.get(f"/compare/?{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'role="alert"' in html and message in html
+    assert 'value="pmle" id="pick-pmle" checked' in html
+
+
+def test_picker_refuses_an_unknown_certification(client):
+    response = client.get("/compare/?c=pmle&c=not-a-cert")
+    assert response.status_code == 400
+    assert "not-a-cert" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path,canonical",
+    [
+        ("ai-103-vs-pmle", "pmle-vs-ai-103"),
+        ("PMLE-vs-AI-103", "pmle-vs-ai-103"),
+        ("ai-102-vs-mla-c02-vs-pmle", "mla-c02-vs-pmle-vs-ai-102"),
+    ],
+)
+def test_other_orders_and_spellings_redirect_permanently(client, path, canonical):
+    response = client.get(f"/compare/{path}/?only=diff")
+    assert response.status_code == 301
+    assert response["Location"] == f"/compare/{canonical}/?only=diff"
+
+
+@pytest.mark.parametrize(
+    "path,status,text",
+    [
+        ("pmle", 400, "from 2 to 4"),
+        ("pmle-vs-ai-103-vs-ai-300-vs-mla-c02-vs-aif-c01", 400, "names 5"),
+        ("pmle-vs-pmle", 400, "appears twice"),
+        ("pmle-vs-nope", 404, "We do not cover a certification called “nope”"),
+    ],
+)
+def test_bad_comparisons_get_a_readable_page(client, path, status, text):
+    response = client.get(f"/compare/{path}/")
+    assert response.status_code == status
+    html = response.content.decode()
+    assert text in html and 'class="site-header"' in html
+
+
+@pytest.mark.parametrize(
+    "query", ["only=yes", "format=xml", "p=unknown", "p=cost&p=cost", "only=diff&only=diff"]
+)
+def test_junk_query_values_get_400(client, query):
+    response = client.get(f"/compare/pmle-vs-ai-103/?{query}")
+    assert response.status_code == 400
+    assert "This comparison cannot be shown" in response.content.decode()
+
+
+def test_comparison_table_has_headers_anchors_sources_and_dates(client):
+    response = client.get("/compare/pmle-vs-ai-103/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<caption>PMLE vs AI-103, side by side</caption>" in html
+    assert '<th scope="col"><a href="/certifications/pmle/">PMLE</a>' in html
+    for feature in Feature.objects.all():
+        assert f'id="row-{feature.slug}"' in html
+    assert html.count("differs</span>") >= 5  # marked in text, not only colour
+    assert "verified <time" in html
+    assert 'id="row-cost-5-years"' in html
+    assert "Download this comparison" in html
+
+
+def test_pair_editorial_shows_above_the_table(client):
+    html = client.get("/compare/pmle-vs-ai-102/").content.decode()
+    assert "Our take:" in html
+    assert html.index("Our take:") < html.index('class="matrix ')
+
+
+def test_retired_column_offers_its_successor(client):
+    html = client.get("/compare/pmle-vs-ai-102/").content.decode()
+    assert "banner--retired" in html
+    assert 'href="/compare/pmle-vs-ai-103/">Compare AI-103 instead' in html
+
+
+def test_show_differences_only_hides_identical_rows(client):
+    all_rows = client.get("/compare/ai-103-vs-ai-300/").content.decode()
+    diff = client.get("/compare/ai-103-vs-ai-300/?only=diff").content.decode()
+    hidden = all_rows.count('<tr id="row-') - diff.count('<tr id="row-')
+    assert hidden > 0
+    assert f"{hidden} identical row" in diff
+
+
+def test_priorities_move_rows_up_and_give_a_verdict(client):
+    slugs = list(Priority.objects.filter(feature__isnull=False).values_list("slug", flat=True)[:2])
+    query = "&".join(f"p={slug}" for slug in slugs)
+    html = client.get(f"/compare/mla-c02-vs-pmle/?{query}").content.decode()
+    assert "Your priorities" in html and "your priority</span>" in html
+    assert "On your priorities" in html
+    assert html.index("Your priorities") < html.index("At a glance")
+
+
+def test_downloads_carry_sources_and_dates(client):
+    response = client.get("/compare/pmle-vs-ai-103/?format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="compare-pmle-vs-ai-103.csv"' in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    fee = next(r for r in rows if r["row_id"] == "exam-fee" and r["certification"] == "pmle")
+    assert fee["value"].startswith("USD 200") and fee["verified_on"] == "2026-11-25"
+    assert fee["source_url"].startswith("https://")
+    data = json.loads(client.get("/compare/pmle-vs-ai-103/?format=json").content)
+    assert data["certifications"] == ["pmle", "ai-103"]
+    assert any(r["row_id"] == "cost-3-years" for r in data["rows"])
+
+
+def test_fragment_and_vary(client):
+    full = client.get("/compare/pmle-vs-ai-103/?only=diff")
+    fragment = client.get("/compare/pmle-vs-ai-103/?only=diff", headers={"HX-Request": "true"})
+    assert "HX-Request" in full["Vary"] and "HX-Request" in fragment["Vary"]
+    body = fragment.content.decode()
+    assert "<html" not in body and body.lstrip().startswith('<div id="compare-table">')
+    assert "identical rows hidden." in body and 'hx-swap-oob="true"' in body
+    restore = client.get(
+        "/compare/pmle-vs-ai-103/",
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in restore.content.decode()
+
+
+def test_home_links_to_the_comparison_tool(client):
+    html = client.get("/").content.decode()
+    assert 'href="/compare/pmle-vs-ai-102/"' in html
+
+
+def test_writes_are_refused(client):
+    assert client.post("/compare/pmle-vs-ai-103/").status_code == 405
+    assert client.post("/compare/").status_code == 405
+
+
+@pytest.mark.parametrize("path", ["pmle-vs-ai-103", "mla-c02-vs-pmle-vs-ai-102-vs-ai-103"])
+def test_query_count_is_constant(client, django_assert_num_queries, path):
+    with django_assert_num_queries(COMPARE_QUERIES):
+        client.get(f"/compare/{path}/?p=cost&only=diff")
+    extra = [make_certification() for _ in range(10)]
+    features = [make_feature() for _ in range(10)]
+    for c in extra:
+        for f in features:
+            make_value(c, f)
+    make_faq(certifications=extra)
+    with django_assert_num_queries(COMPARE_QUERIES):
+        client.get(f"/compare/{path}/?p=cost&only=diff")
+
+
+COMPARE_QUERIES = 8
