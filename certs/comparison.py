@@ -438,6 +438,6 @@ def personal_verdict(
         names = " and ".join(c.short_name for c in top)
         summary = f"{names} each lead on {most} of your {ranked_text}: a tie, so weigh the rows."
     else:
-        on = ", ".join(lead.priority.label.lower() for lead in leads if leader in lead.leaders)
+        on = ", ".join(lead.priority.label for lead in leads if leader in lead.leaders)
         summary = f"{leader.short_name} leads on {most} of your {ranked_text}: {on}."
     return Verdict(tuple(leads), leader if len(top) == 1 else None, summary)

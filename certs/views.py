@@ -156,7 +156,23 @@ def _questions():
     return list(Question.objects.prefetch_related("choices"))
 
 
+def _fit_title(context):
+    match context["step"]:
+        case "question":
+            return (
+                f"{context['question'].text} (question {context['number']} of {context['total']})"
+            )
+        case "check":
+            return "Check your answers"
+        case "result":
+            return f"Your result: {context['result'].top.certification.short_name}"
+        case "bad":
+            return "Those answers could not be read"
+    return "Which certification fits you?"
+
+
 def _fit_render(request, context, *, status=200):
+    context = {**context, "title": _fit_title(context)}
     is_fragment = request.htmx and not request.htmx.history_restore_request
     template = "certs/fit.html#fit-panel" if is_fragment else "certs/fit.html"
     return render(request, template, context, status=status)

@@ -150,7 +150,8 @@ def test_fragment_and_vary(client):
     fragment = client.get("/compare/pmle-vs-ai-103/?only=diff", headers={"HX-Request": "true"})
     assert "HX-Request" in full["Vary"] and "HX-Request" in fragment["Vary"]
     body = fragment.content.decode()
-    assert "<html" not in body and body.lstrip().startswith('<div id="compare-table">')
+    assert "<html" not in body and '<div id="compare-table">' in body
+    assert body.lstrip().startswith("<title>PMLE vs AI-103: compare certifications")
     assert "identical rows hidden." in body and 'hx-swap-oob="true"' in body
     restore = client.get(
         "/compare/pmle-vs-ai-103/",
