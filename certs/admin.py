@@ -6,14 +6,19 @@ from django.contrib import admin
 from .models import (
     Category,
     Certification,
+    Choice,
     EditorialBlock,
     ExamVersion,
     FAQEntry,
     Feature,
     Matchup,
+    Priority,
+    Question,
     SkillDomain,
     Source,
+    Topic,
     Value,
+    Weight,
 )
 
 admin.site.site_header = "CertCompare content"
@@ -178,6 +183,17 @@ class EditorialBlockInline(admin.StackedInline):
 @admin.register(Matchup)
 class MatchupAdmin(admin.ModelAdmin):
     list_display = ["title", "first", "second", "is_featured", "verified_on"]
+    fields = [
+        "title",
+        "slug",
+        ("first", "second"),
+        "summary",
+        "choose_first_if",
+        "choose_second_if",
+        "first_wins",
+        "second_wins",
+        ("is_featured", "verified_on"),
+    ]
     list_filter = ["is_featured"]
     search_fields = ["title", "summary"]
     autocomplete_fields = ["first", "second"]
@@ -191,3 +207,50 @@ class EditorialBlockAdmin(admin.ModelAdmin):
     list_filter = ["matchup", "kind", "stance"]
     search_fields = ["heading", "body"]
     autocomplete_fields = ["matchup", "certification", "source"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Priority)
+class PriorityAdmin(admin.ModelAdmin):
+    list_display = ["label", "slug", "feature", "topic", "prefer", "order"]
+    list_editable = ["order"]
+    list_select_related = ["feature", "topic"]
+    autocomplete_fields = ["feature", "topic"]
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 0
+    fields = ["slug", "label", "hint", "order"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["text", "slug", "order"]
+    list_editable = ["order"]
+    inlines = [ChoiceInline]
+    prepopulated_fields = {"slug": ["text"]}
+
+
+@admin.register(Weight)
+class WeightAdmin(admin.ModelAdmin):
+    list_display = ["choice", "certification", "points", "reason"]
+    list_filter = ["choice__question", "certification__vendor", "certification"]
+    search_fields = ["reason", "choice__label", "certification__short_name"]
+    list_select_related = ["choice__question", "certification"]
+    autocomplete_fields = ["certification"]
+
+
+@admin.register(Choice)
+class ChoiceAdmin(admin.ModelAdmin):
+    list_display = ["label", "question", "slug", "order"]
+    list_filter = ["question"]
+    search_fields = ["label", "slug"]
+    list_select_related = ["question"]
