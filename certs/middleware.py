@@ -1,4 +1,10 @@
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+log = logging.getLogger(__name__)
 
 
 class MethodNotAllowedPageMiddleware:
@@ -15,4 +21,41 @@ class MethodNotAllowedPageMiddleware:
                 "405.html", {"allowed": response.get("Allow", "")}, request=request
             )
             response["Content-Type"] = "text/html; charset=utf-8"
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """When the database cannot be reached, answer 503 with Retry-After in the site's layout
+    instead of a traceback. Django drops the broken connection at the end of the request, so
+    the next request reconnects by itself once the database is back."""
+
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        log.error("database unavailable: %s", exception)
+        response = HttpResponse(render_to_string("503.html", request=None), status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Django has no setting for Permissions-Policy; the site needs none of these features."""
+
+    POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.POLICY)
         return response

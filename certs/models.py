@@ -712,3 +712,14 @@ class Weight(models.Model):
     def clean(self):
         if self.points is not None and not (-3 <= self.points <= 3 and self.points != 0):
             raise ValidationError({"points": "Use a whole number from -3 to 3, other than 0."})
+
+
+class ContentVersion(models.Model):
+    """One row whose number changes whenever any content changes. Cached pages are keyed by it,
+    so an edit is visible at once on every app server and nothing is invalidated by hand."""
+
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"content version {self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -4,6 +4,8 @@ import csv
 import functools
 from urllib.parse import urlencode
 
+from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -522,4 +524,36 @@ def _compare_download(fmt, canonical, matrix, costs):
         writer.writeheader()
         writer.writerows(rows)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# For the load balancer. Never cached (see certs/caching.py), never rendered with templates.
+
+
+@require_safe
+def healthz(request):
+    """Liveness: the process answers."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_safe
+def readyz(request):
+    """Readiness: the database and the cache both answer."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except DatabaseError as error:
+        checks["database"] = f"unavailable: {error.__class__.__name__}"
+    try:
+        cache.set("readyz", "1", timeout=5)
+        checks["cache"] = "ok" if cache.get("readyz") == "1" else "unavailable: no round trip"
+    except Exception as error:  # noqa: BLE001 - any cache client error means not ready
+        checks["cache"] = f"unavailable: {error.__class__.__name__}"
+    ready = all(value == "ok" for value in checks.values())
+    response = JsonResponse(
+        {"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503
+    )
+    response["Cache-Control"] = "no-store"
     return response

@@ -10,6 +10,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_content", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Page tests measure the views themselves; tests/test_caching.py turns the cache on."""
+    settings.PAGE_CACHE = False
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _plain_static_storage():
     # Tests render templates without running collectstatic; the manifest storage is exercised

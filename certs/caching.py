@@ -1,0 +1,195 @@
+"""Whole-page caching for visitors, keyed by a content version that every content save bumps.
+
+Visitors never need a session, so a public page is the same for everyone at its URL. The first
+request renders it; the finished bytes (plain and gzipped), their headers and an ETag are stored
+in the shared cache; later requests are answered from there, or with 304 when the browser
+already holds that version. Saving any content bumps the version (on commit), so the next
+request on any app server renders afresh; nothing is ever invalidated by hand.
+
+Where the version lives: with a shared cache (Redis) in the cache itself, fetched together with
+the page in one round trip; with a per-process cache, in the database, because other worker
+processes could not see a bump made in this one.
+"""
+
+import gzip
+import hashlib
+import logging
+import time
+from email.utils import formatdate
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+VERSION_KEY = "content-version"
+PUBLIC_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
+PRIVATE_CACHE_CONTROL = "private, no-store"
+_SKIPPED_HEADERS = {"set-cookie", "date", "content-length", "content-encoding"}
+
+
+def _shared_cache() -> bool:
+    return "redis" in settings.CACHES["default"]["BACKEND"].lower()
+
+
+def read_version() -> int:
+    """The current content version, from the database (the source of truth)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM certs_contentversion WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def bump_version() -> None:
+    """Called after any content change commits. A time-based number, so versions never repeat
+    even if the shared cache is flushed."""
+    from .models import ContentVersion
+
+    now = timezone.now()
+    version = time.time_ns() // 1000
+    ContentVersion.objects.update_or_create(pk=1, defaults={"version": version, "changed_at": now})
+    if _shared_cache():
+        try:
+            cache.set(VERSION_KEY, version, timeout=None)
+        except Exception:  # noqa: BLE001 - a cache outage must never block an edit
+            log.warning("content version not written to the cache; pages stay uncached")
+
+
+def _on_content_change(sender, **kwargs):
+    if kwargs.get("raw"):  # loaddata: the command bumps once at the end
+        return
+    transaction.on_commit(bump_version)
+
+
+def connect_signals() -> None:
+    """Every model of the certs app is content, except the version itself."""
+    for model in apps.get_app_config("certs").get_models():
+        if model._meta.model_name == "contentversion":
+            continue
+        post_save.connect(_on_content_change, sender=model, dispatch_uid=f"cv-save-{model}")
+        post_delete.connect(_on_content_change, sender=model, dispatch_uid=f"cv-del-{model}")
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(
+                _on_content_change,
+                sender=field.remote_field.through,
+                dispatch_uid=f"cv-m2m-{field}",
+            )
+
+
+def _cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:  # staff: always fresh, never stored
+        return False
+    path = request.path
+    return not (
+        path.startswith(settings.STATIC_URL)
+        or path.startswith("/" + settings.ADMIN_URL)
+        or path in ("/healthz", "/readyz")
+    )
+
+
+def _page_key(request) -> str:
+    variant = "h" if request.headers.get("HX-Request") == "true" else "p"
+    if request.headers.get("HX-History-Restore-Request") == "true":
+        variant = "r"
+    digest = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
+    return f"page:{variant}:{digest}"
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE or not _cacheable_request(request):
+            response = self.get_response(request)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES or request.path.startswith(
+                "/" + settings.ADMIN_URL
+            ):
+                response["Cache-Control"] = PRIVATE_CACHE_CONTROL
+            return response
+
+        key = _page_key(request)
+        version, entry = self._lookup(key)
+        if entry is not None and version is not None and entry["version"] == version:
+            return self._answer(request, entry)
+
+        response = self.get_response(request)
+        if version is not None and self._storable(response):
+            entry = self._entry(response, version)
+            try:
+                cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+            except Exception:  # noqa: BLE001
+                log.warning("page cache unavailable; serving %s uncached", request.path)
+            return self._answer(request, entry)
+        return response
+
+    def _lookup(self, key):
+        """(current version, stored entry); (None, None) when neither store can be read."""
+        try:
+            if _shared_cache():
+                found = cache.get_many([VERSION_KEY, key])
+                version = found.get(VERSION_KEY)
+                if version is None:
+                    version = read_version()
+                    cache.set(VERSION_KEY, version, timeout=None)
+                return version, found.get(key)
+            return read_version(), cache.get(key)
+        except DatabaseError:
+            return None, None
+        except Exception:  # noqa: BLE001 - e.g. Redis down: serve uncached, say so in the log
+            log.warning("page cache unavailable; serving uncached")
+            return None, None
+
+    @staticmethod
+    def _storable(response) -> bool:
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+        )
+
+    @staticmethod
+    def _entry(response, version) -> dict:
+        body = response.content
+        etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+        headers = [(k, v) for k, v in response.items() if k.lower() not in _SKIPPED_HEADERS]
+        return {
+            "version": version,
+            "body": body,
+            "gzip": gzip.compress(body, compresslevel=6, mtime=0),
+            "etag": etag,
+            "last_modified": formatdate(version / 1_000_000, usegmt=True) if version else None,
+            "headers": headers,
+        }
+
+    @staticmethod
+    def _answer(request, entry) -> HttpResponse:
+        if request.headers.get("If-None-Match") == entry["etag"]:
+            response = HttpResponseNotModified()
+        else:
+            wants_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+            response = HttpResponse(entry["gzip"] if wants_gzip else entry["body"])
+            for name, value in entry["headers"]:
+                response[name] = value
+            if wants_gzip:
+                response["Content-Encoding"] = "gzip"
+            response["Content-Length"] = str(len(response.content))
+        response["ETag"] = entry["etag"]
+        if entry["last_modified"]:
+            response["Last-Modified"] = entry["last_modified"]
+        response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+        stored_vary = next((v for k, v in entry["headers"] if k.lower() == "vary"), "")
+        vary = [v.strip() for v in stored_vary.split(",") if v.strip()]
+        if "Accept-Encoding" not in vary:
+            vary.append("Accept-Encoding")
+        response["Vary"] = ", ".join(vary)
+        return response

@@ -1,0 +1,124 @@
+"""Whole-page caching under the content version, conditional GET, and degraded modes."""
+
+import logging
+
+import pytest
+from django.core.cache import cache
+from django.db import OperationalError
+
+from certs.caching import PRIVATE_CACHE_CONTROL, PUBLIC_CACHE_CONTROL
+from certs.models import Value
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE = True
+    cache.clear()
+    yield
+    if "redis://127.0.0.1:1/" not in str(settings.CACHES):  # the "Redis is down" test
+        cache.clear()
+
+
+def test_second_request_is_served_from_the_cache_with_one_query(client, django_assert_num_queries):
+    first = client.get("/faq/")
+    assert first.status_code == 200
+    with django_assert_num_queries(1):  # only the content version
+        second = client.get("/faq/")
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert second["Cache-Control"] == PUBLIC_CACHE_CONTROL
+    assert "Last-Modified" in second
+    assert "Content-Security-Policy" in second  # headers are kept with the bytes
+
+
+def test_conditional_get_answers_304(client):
+    etag = client.get("/certifications/").headers["ETag"]
+    response = client.get("/certifications/", headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+
+
+def test_gzip_variant(client):
+    import gzip
+
+    plain = client.get("/sources/")
+    packed = client.get("/sources/", headers={"Accept-Encoding": "gzip, br"})
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert "Accept-Encoding" in packed["Vary"]
+
+
+def test_fragment_and_page_are_cached_apart(client):
+    url = "/compare/pmle-vs-ai-103/?only=diff"
+    page = client.get(url)
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    assert b"<html" in page.content and b"<html" not in fragment.content
+    again = client.get(url, headers={"HX-Request": "true"})
+    assert again.content == fragment.content
+    assert "HX-Request" in again["Vary"]
+
+
+def test_an_edit_is_visible_on_the_very_next_request(client, django_capture_on_commit_callbacks):
+    before = client.get("/certifications/pmle/")
+    fee = Value.objects.get(certification__slug="pmle", feature__slug="exam-fee")
+    with django_capture_on_commit_callbacks(execute=True):
+        fee.text = "USD 205 plus tax (test edit)"
+        fee.save()
+    after = client.get("/certifications/pmle/")
+    assert b"USD 205 plus tax (test edit)" in after.content
+    assert after["ETag"] != before["ETag"]
+
+
+def test_staff_and_admin_are_never_cached(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/faq/")
+    assert response["Cache-Control"] == PRIVATE_CACHE_CONTROL
+    assert "ETag" not in response
+    assert client.get("/admin/")["Cache-Control"] == PRIVATE_CACHE_CONTROL
+
+
+def test_errors_are_not_cached(client):
+    assert client.get("/certifications/nope/").status_code == 404
+    assert "ETag" not in client.get("/certifications/nope/")
+    assert "ETag" not in client.get("/fit/result/?x=1")
+
+
+def test_redis_down_still_serves_pages(client, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
+        }
+    }
+    with caplog.at_level(logging.WARNING, logger="certs.caching"):
+        response = client.get("/faq/")
+    assert response.status_code == 200
+    assert b"Frequently asked questions" in response.content
+    assert "page cache unavailable" in caplog.text
+
+
+def test_database_down_gives_a_503_page(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("certs.views.FAQEntry.objects.for_pages", broken)
+    response = client.get("/faq/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    html = response.content.decode()
+    assert "back in a moment" in html and 'class="site-header"' in html
+
+
+def test_health_endpoints(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+def test_permissions_policy_header(client):
+    assert "camera=()" in client.get("/")["Permissions-Policy"]
