@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 /root/.pyenv/versions/3.13*/bin
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
 	2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: run test test-fast lint serve-check clean content export
+.PHONY: run serve test test-fast test-scale bench lint clean content export
 
 $(BIN)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -30,6 +30,11 @@ run: content
 	@if [ "$${DJANGO_DEBUG:-1}" = "0" ]; then $(BIN)/python manage.py collectstatic --noinput -v0; fi
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Production mode on this machine: gunicorn + whitenoise, DEBUG off, SQLite unless DATABASE_URL.
+serve: content
+	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_DEBUG=0 $(BIN)/python -m gunicorn -c deploy/gunicorn.conf.py
+
 # Write the database back to fixtures/ so staff edits can be committed.
 export: $(BIN)/.installed
 	$(BIN)/python manage.py export_content
@@ -43,11 +48,27 @@ $(CHROMIUM):
 
 test: $(BIN)/.installed $(CHROMIUM)
 	$(BIN)/python -m ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not scale"
+
+# The whole suite again on PostgreSQL with the Redis cache, then two gunicorn app servers
+# sharing them (tests/scale/). Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379.
+SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+SCALE_REDIS_URL ?= redis://127.0.0.1:6379/15
+test-scale: $(BIN)/.installed $(CHROMIUM)
+	@$(BIN)/python -c "import psycopg; psycopg.connect('$(SCALE_DATABASE_URL)', connect_timeout=3).close()" \
+		|| { echo "test-scale needs PostgreSQL at $(SCALE_DATABASE_URL) (set SCALE_DATABASE_URL)."; exit 1; }
+	@$(BIN)/python -c "import redis; redis.Redis.from_url('$(SCALE_REDIS_URL)', socket_timeout=3).ping()" \
+		|| { echo "test-scale needs Redis at $(SCALE_REDIS_URL) (set SCALE_REDIS_URL)."; exit 1; }
+	DATABASE_URL=$(SCALE_DATABASE_URL) REDIS_URL=$(SCALE_REDIS_URL) $(BIN)/python -m pytest -m "not browser" -p no:cacheprovider
+	SCALE_DATABASE_URL=$(SCALE_DATABASE_URL) SCALE_REDIS_URL=$(SCALE_REDIS_URL) $(BIN)/python -m pytest tests/scale -m scale -p no:cacheprovider
+
+# Throughput, latency, size and queries per page, plus a 60 s load test (see benchmarks/).
+bench: content
+	$(BIN)/python benchmarks/bench.py
 
 # Everything but the browser tests, for a quick loop.
 test-fast: $(BIN)/.installed
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m "not browser and not scale"
 
 lint: $(BIN)/.installed
 	$(BIN)/python -m ruff check .

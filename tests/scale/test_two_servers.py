@@ -1,0 +1,298 @@
+"""Several app servers, one database, one cache: an admin edit made through one server is
+served by the other on the very next request; the database or Redis going away degrades the
+site instead of breaking it. Run by `make test-scale` against real PostgreSQL and Redis."""
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.test_admin import FormFields
+
+pytestmark = pytest.mark.scale
+ROOT = Path(__file__).resolve().parents[2]
+DATABASE_URL = os.environ.get("SCALE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("SCALE_REDIS_URL", "redis://127.0.0.1:6379/15")
+SCALE_DB = "certcompare_scale"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url(port=None, name=SCALE_DB) -> str:
+    parts = urllib.parse.urlsplit(DATABASE_URL)
+    host = parts.hostname or "127.0.0.1"
+    netloc = f"{parts.username or 'postgres'}@{host}:{port or parts.port or 5432}"
+    return urllib.parse.urlunsplit((parts.scheme, netloc, f"/{name}", "", ""))
+
+
+def env(**extra):
+    return {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "scale-tests-only-" + "s" * 40,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SECURE_COOKIES": "0",  # plain http on 127.0.0.1
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": REDIS_URL,
+        **extra,
+    }
+
+
+def manage(*args, **extra):
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env(**extra),
+        check=True,
+        timeout=300,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def get(url, opener=None, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with (opener or urllib.request.build_opener()).open(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+class Server:
+    def __init__(self, tmp, name, **extra):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tmp / f"{name}.log"
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "deploy/gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "2",
+            ],
+            cwd=ROOT,
+            env=env(**extra),
+            stdout=subprocess.DEVNULL,
+            stderr=self.log.open("w"),
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(self.url + "/healthz", timeout=2)
+                return
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.stop()
+                    raise RuntimeError(self.log.read_text()) from None
+                time.sleep(0.2)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+class Proxy:
+    """A TCP forwarder in front of PostgreSQL that the test can switch off and on."""
+
+    def __init__(self, target_port):
+        self.port, self.target = free_port(), target_port
+        self.running = False
+        self.connections = []
+
+    def start(self):
+        self.server = socket.create_server(("127.0.0.1", self.port), reuse_port=True)
+        self.running = True
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def stop(self):
+        self.running = False
+        # shutdown() wakes the thread blocked in accept(); close() alone would not on Linux.
+        try:
+            self.server.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.server.close()
+        for conn in self.connections:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            conn.close()
+        self.connections = []
+
+    def _accept(self):
+        while self.running:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target))
+            self.connections += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+@pytest.fixture(scope="module")
+def database():
+    import psycopg
+
+    admin_url = database_url(name=urllib.parse.urlsplit(DATABASE_URL).path.lstrip("/") or "test")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {SCALE_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {SCALE_DB}")
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    manage("migrate", "--noinput", "-v0")
+    manage("load_content", "-v0")
+    manage("collectstatic", "--noinput", "-v0")
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.contrib.auth import get_user_model as g; "
+            "g().objects.create_superuser('editor', 'e@example.com', 'scale-test-password-1')",
+        ],
+        cwd=ROOT,
+        env=env(),
+        check=True,
+        timeout=60,
+    )
+    yield
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {SCALE_DB} WITH (FORCE)")
+
+
+def admin_session(server):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    _, _, page = get(server.url + "/admin/login/", opener)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "username": "editor",
+            "password": "scale-test-password-1",
+            "next": "/admin/",
+        }
+    ).encode()
+    request = urllib.request.Request(
+        server.url + "/admin/login/", data=data, headers={"Referer": server.url + "/admin/login/"}
+    )
+    with opener.open(request, timeout=10) as response:
+        assert "/admin/" in response.url and "Log out" in response.read().decode()
+    return opener
+
+
+def test_an_admin_edit_on_one_server_is_served_by_the_other_at_once(database, tmp_path):
+    a, b = Server(tmp_path, "a"), Server(tmp_path, "b")
+    try:
+        # Warm B's cache (twice: the second answer comes from Redis).
+        for _ in range(2):
+            status, headers, html = get(b.url + "/certifications/pmle/")
+            assert status == 200 and "USD 200" in html
+        etag = headers["ETag"]
+
+        opener = admin_session(a)
+        _, _, changelist = get(a.url + "/admin/certs/value/?q=USD+200", opener)
+        change = re.search(r'href="(/admin/certs/value/\d+/change/)[^"]*"', changelist).group(1)
+        _, _, form_html = get(a.url + change, opener)
+        parser = FormFields()
+        parser.feed(form_html)
+        fields = {
+            k: (v[0].removeprefix("\n") if len(v) == 1 else v) for k, v in parser.data.items()
+        }
+        assert fields["text"].startswith("USD 200")
+        fields["text"] = "USD 215 plus tax (edited through server A)"
+        data = urllib.parse.urlencode(fields, doseq=True).encode()
+        request = urllib.request.Request(
+            a.url + change, data=data, headers={"Referer": a.url + change}
+        )
+        with opener.open(request, timeout=10) as response:
+            assert response.status == 200 and "was changed successfully" in response.read().decode()
+
+        status, headers, html = get(b.url + "/certifications/pmle/")
+        assert status == 200
+        assert "USD 215 plus tax (edited through server A)" in html
+        assert headers["ETag"] != etag
+        # and the browser's old copy is no longer "not modified"
+        assert get(b.url + "/certifications/pmle/", headers={"If-None-Match": etag})[0] == 200
+    finally:
+        a.stop()
+        b.stop()
+
+
+def test_database_outage_gives_503_and_recovers_by_itself(database, tmp_path):
+    target = urllib.parse.urlsplit(DATABASE_URL).port or 5432
+    proxy = Proxy(target)
+    proxy.start()
+    server = Server(
+        tmp_path, "c", DATABASE_URL=database_url(port=proxy.port), DJANGO_PAGE_CACHE="0"
+    )
+    try:
+        assert get(server.url + "/faq/")[0] == 200
+        proxy.stop()
+        status, headers, html = get(server.url + "/faq/")
+        assert status == 503
+        assert headers["Retry-After"] == "30"
+        assert "back in a moment" in html
+        assert get(server.url + "/readyz")[0] == 503
+        proxy.start()
+        deadline = time.monotonic() + 10
+        while get(server.url + "/faq/")[0] != 200:
+            assert time.monotonic() < deadline, "the site did not recover after the database"
+            time.sleep(0.2)
+        assert get(server.url + "/readyz")[0] == 200
+    finally:
+        server.stop()
+        if proxy.running:
+            proxy.stop()
+
+
+def test_redis_outage_serves_pages_uncached(database, tmp_path):
+    server = Server(tmp_path, "d", REDIS_URL="redis://127.0.0.1:1/0")
+    try:
+        for _ in range(2):
+            status, headers, html = get(server.url + "/faq/")
+            assert status == 200 and "Frequently asked questions" in html
+            assert "ETag" not in headers
+        assert get(server.url + "/readyz")[0] == 503
+        assert "page cache unavailable" in server.log.read_text()
+    finally:
+        server.stop()
