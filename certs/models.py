@@ -4,10 +4,44 @@ Every model has a slug-based natural key so that the JSON fixtures in fixtures/ 
 again and again without duplicates and exported back byte for byte (see export_content).
 """
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class Freshness(models.TextChoices):
+    FRESH = "fresh", "recently checked"
+    AGEING = "ageing", "getting old"
+    STALE = "stale", "needs re-checking"
+
+
+def freshness_of(verified_on: datetime.date | None, *, today: datetime.date, cadence_days: int):
+    """Within two thirds of the review cadence a fact is fresh; up to the cadence it is getting
+    old; beyond it, or never verified, it needs re-checking."""
+    if verified_on is None:
+        return Freshness.STALE
+    age = (today - verified_on).days
+    if age <= cadence_days * 2 // 3:
+        return Freshness.FRESH
+    if age <= cadence_days:
+        return Freshness.AGEING
+    return Freshness.STALE
+
+
+class Verified:
+    """For models with a `verified_on` date: how fresh it is today, by the site's cadence."""
+
+    @property
+    def freshness(self):
+        return freshness_of(
+            self.verified_on, today=timezone.localdate(), cadence_days=settings.REVIEW_CADENCE_DAYS
+        )
 
 
 class Vendor(models.TextChoices):
@@ -62,6 +96,7 @@ class Source(models.Model):
     accessed_on = models.DateField(help_text="When we read it.")
     note = models.TextField(blank=True)
 
+    history = HistoricalRecords()
     objects = SlugQuerySet.as_manager()
 
     class Meta:
@@ -78,6 +113,13 @@ class Source(models.Model):
 
 
 class CertificationQuerySet(SlugQuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """Everything for staff (drafts are previewable), published ones for everyone else."""
+        return self if user.is_staff else self.published()
+
     def bookable(self):
         """Certifications a candidate can sit today (a beta counts; a retired exam does not)."""
         return self.exclude(status=Status.RETIRED)
@@ -85,8 +127,17 @@ class CertificationQuerySet(SlugQuerySet):
     def for_pages(self):
         return self.select_related("successor", "status_source")
 
+    def with_lifecycle_disagreements(self, prefix=""):
+        """Prefetch the sources that disagree about the lifecycle: always one query."""
+        return self.prefetch_related(
+            models.Prefetch(
+                f"{prefix}lifecycle_disagreements",
+                queryset=Disagreement.objects.select_related("source"),
+            )
+        )
 
-class Certification(models.Model):
+
+class Certification(Verified, models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=160, help_text="The exam's or certification's title.")
     short_name = models.CharField(max_length=30, help_text="What people call it: PMLE, AI-102…")
@@ -109,7 +160,14 @@ class Certification(models.Model):
     status_source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
     verified_on = models.DateField()
     order = models.PositiveIntegerField(default=0)
+    is_published = models.BooleanField(
+        "published",
+        default=False,
+        help_text="Drafts are invisible to visitors (staff can preview them). Publishing needs "
+        "every quick-fact row filled, with its source and verified date.",
+    )
 
+    history = HistoricalRecords()
     objects = CertificationQuerySet.as_manager()
 
     class Meta:
@@ -156,7 +214,7 @@ class ExamVersionQuerySet(models.QuerySet):
         return self.get(certification__slug=certification, slug=slug)
 
 
-class ExamVersion(models.Model):
+class ExamVersion(Verified, models.Model):
     """One version of an exam (a guide or exam code) with the dates it applies."""
 
     certification = models.ForeignKey(
@@ -171,6 +229,7 @@ class ExamVersion(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
     verified_on = models.DateField()
 
+    history = HistoricalRecords()
     objects = ExamVersionQuerySet.as_manager()
 
     class Meta:
@@ -204,6 +263,7 @@ class Topic(models.Model):
     description = models.CharField(max_length=300, blank=True)
     order = models.PositiveIntegerField(default=0)
 
+    history = HistoricalRecords()
     objects = SlugQuerySet.as_manager()
 
     class Meta:
@@ -221,7 +281,7 @@ class DomainQuerySet(models.QuerySet):
         return self.get(certification__slug=certification, slug=slug)
 
 
-class SkillDomain(models.Model):
+class SkillDomain(Verified, models.Model):
     """A section of an exam's blueprint and its weight, as a range of percentages."""
 
     certification = models.ForeignKey(
@@ -237,6 +297,7 @@ class SkillDomain(models.Model):
     verified_on = models.DateField()
     topics = models.ManyToManyField(Topic, blank=True, related_name="domains")
 
+    history = HistoricalRecords()
     objects = DomainQuerySet.as_manager()
 
     class Meta:
@@ -288,6 +349,7 @@ class Category(models.Model):
     name = models.CharField(max_length=80)
     order = models.PositiveIntegerField(default=0)
 
+    history = HistoricalRecords()
     objects = SlugQuerySet.as_manager()
 
     class Meta:
@@ -329,6 +391,7 @@ class Feature(models.Model):
         default=False, help_text="Shown in the quick facts of every certification page."
     )
 
+    history = HistoricalRecords()
     objects = SlugQuerySet.as_manager()
 
     class Meta:
@@ -365,6 +428,7 @@ class Priority(models.Model):
     )
     prefer = models.CharField(max_length=10, choices=Prefer.choices, default=Prefer.NEITHER)
 
+    history = HistoricalRecords()
     objects = SlugQuerySet.as_manager()
 
     class Meta:
@@ -396,10 +460,16 @@ class ValueQuerySet(models.QuerySet):
         return self.get(certification__slug=certification, feature__slug=feature)
 
     def for_pages(self):
-        return self.select_related("feature", "feature__category", "source", "certification")
+        # One query for the disagreements, whether or not there are any.
+        others = models.Prefetch(
+            "disagreements", queryset=Disagreement.objects.select_related("source")
+        )
+        return self.select_related(
+            "feature", "feature__category", "source", "certification"
+        ).prefetch_related(others)
 
 
-class Value(models.Model):
+class Value(Verified, models.Model):
     """A cell: what one certification says for one feature, with where it comes from."""
 
     class Availability(models.TextChoices):
@@ -433,7 +503,11 @@ class Value(models.Model):
         Source, null=True, blank=True, on_delete=models.PROTECT, related_name="values"
     )
     verified_on = models.DateField(null=True, blank=True)
+    verified_by = models.CharField(
+        max_length=150, blank=True, help_text="Who last checked it against the source."
+    )
 
+    history = HistoricalRecords()
     objects = ValueQuerySet.as_manager()
 
     class Meta:
@@ -485,12 +559,81 @@ class Value(models.Model):
         return self.basis == Basis.ASSESSMENT
 
 
+class Disagreement(models.Model):
+    """A further source that says something else: about one value, or about a certification's
+    lifecycle (its retirement date, say). The site shows both, not just the one we kept."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    value = models.ForeignKey(
+        Value, null=True, blank=True, on_delete=models.CASCADE, related_name="disagreements"
+    )
+    certification = models.ForeignKey(
+        Certification,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="lifecycle_disagreements",
+        help_text="Set this instead of a value when the disagreement is about the lifecycle.",
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    says = models.CharField(max_length=300, help_text="What this source says instead.")
+
+    history = HistoricalRecords()
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__isnull=False, certification__isnull=True)
+                | Q(value__isnull=True, certification__isnull=False),
+                name="disagreement_about_one_thing",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source.publisher}: {self.says}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["certs.value", "certs.certification", "certs.source"]
+
+    def clean(self):
+        if bool(self.value_id) == bool(self.certification_id):
+            raise ValidationError("A disagreement is about one value or one lifecycle, not both.")
+
+
+def publish_blockers(*, quick_features, values) -> list[str]:
+    """Why a certification cannot be published: each quick-fact row that has no value, or whose
+    fact lacks a source or a verified date. `values` are Value-like objects (saved or not)."""
+    by_feature = {v.feature_id: v for v in values}
+    blockers = []
+    for feature in quick_features:
+        value = by_feature.get(feature.pk)
+        if value is None:
+            blockers.append(
+                f"{feature.label}: no value (use “not disclosed” if it is not published)"
+            )
+            continue
+        missing = []
+        if value.basis == Basis.FACT and not value.source_id:
+            missing.append("a source")
+        if value.basis == Basis.FACT and not value.verified_on:
+            missing.append("a verified date")
+        if value.availability == Value.Availability.STATED and not (value.text or "").strip():
+            missing.append("its text")
+        if missing:
+            blockers.append(f"{feature.label}: needs {' and '.join(missing)}")
+    return blockers
+
+
 class FAQQuerySet(SlugQuerySet):
     def for_pages(self):
         return self.prefetch_related("certifications", "sources")
 
 
-class FAQEntry(models.Model):
+class FAQEntry(Verified, models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     question = models.CharField(max_length=200)
     answer = models.TextField(help_text="Paragraphs separated by a blank line.")
@@ -502,6 +645,7 @@ class FAQEntry(models.Model):
     sources = models.ManyToManyField(Source, related_name="faq_entries", blank=True)
     verified_on = models.DateField()
 
+    history = HistoricalRecords()
     objects = FAQQuerySet.as_manager()
 
     class Meta:
@@ -519,12 +663,18 @@ class FAQEntry(models.Model):
 
 
 class MatchupQuerySet(SlugQuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        return self if user.is_staff else self.published()
+
     def among(self, certifications):
         """Write-ups whose two certifications are both in `certifications`."""
         return self.filter(first__in=certifications, second__in=certifications)
 
 
-class Matchup(models.Model):
+class Matchup(Verified, models.Model):
     """A written-up head-to-head of two certifications (the seed article is the first)."""
 
     slug = models.SlugField(max_length=80, unique=True)
@@ -537,8 +687,10 @@ class Matchup(models.Model):
     first_wins = models.TextField(blank=True, help_text="Where the first one is stronger.")
     second_wins = models.TextField(blank=True, help_text="Where the second one is stronger.")
     is_featured = models.BooleanField(default=False, help_text="Shown on the home page.")
+    is_published = models.BooleanField("published", default=False)
     verified_on = models.DateField()
 
+    history = HistoricalRecords()
     objects = MatchupQuerySet.as_manager()
 
     class Meta:
@@ -598,6 +750,7 @@ class EditorialBlock(models.Model):
     )
     order = models.PositiveIntegerField(default=0)
 
+    history = HistoricalRecords()
     objects = BlockQuerySet.as_manager()
 
     class Meta:
@@ -631,6 +784,7 @@ class Question(models.Model):
     help_text = models.CharField(max_length=300, blank=True)
     order = models.PositiveIntegerField(default=0)
 
+    history = HistoricalRecords()
     objects = SlugQuerySet.as_manager()
 
     class Meta:
@@ -655,6 +809,7 @@ class Choice(models.Model):
     hint = models.CharField(max_length=200, blank=True)
     order = models.PositiveIntegerField(default=0)
 
+    history = HistoricalRecords()
     objects = ChoiceQuerySet.as_manager()
 
     class Meta:
@@ -689,6 +844,7 @@ class Weight(models.Model):
     points = models.SmallIntegerField(help_text="From -3 (a strong reason against) to 3.")
     reason = models.CharField(max_length=240, help_text="Shown to the visitor when this counts.")
 
+    history = HistoricalRecords()
     objects = WeightQuerySet.as_manager()
 
     class Meta:

@@ -1,12 +1,21 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "certs"
 urlpatterns = [
     path("", views.home, name="home"),
     path("certifications/", views.catalog, name="catalog"),
     path("certifications/<slug:slug>/", views.certification, name="certification"),
+    path("certifications/<slug:slug>/changes/", views.changes, name="certification-changes"),
+    path(
+        "certifications/<slug:slug>/changes/feed/",
+        feeds.ChangesFeed(),
+        name="certification-changes-feed",
+    ),
+    path("changes/", views.changes, name="changes"),
+    path("changes/feed/", feeds.ChangesFeed(), name="changes-feed"),
+    path("lifecycle/", views.lifecycle, name="lifecycle"),
     path("faq/", views.faq, name="faq"),
     path("sources/", views.sources, name="sources"),
     path("compare/", views.compare_picker, name="compare-picker"),

@@ -4,15 +4,19 @@ import csv
 import functools
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from .changes import lifecycle_events, split_by, value_changes
 from .comparison import (
     BadSelection,
     build_matrix,
@@ -28,6 +32,7 @@ from .fit import build_model, rank
 from .forms import BadAnswers, parse_answers
 from .models import (
     Certification,
+    Disagreement,
     EditorialBlock,
     ExamVersion,
     FAQEntry,
@@ -43,14 +48,31 @@ from .models import (
 )
 
 
+def _viewer(request):
+    """The signed-in user when there is a session cookie, else an anonymous one. Visitors never
+    touch the session, so their pages need no query for it and do not vary on cookies."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return request.user
+    return AnonymousUser()
+
+
+_DISAGREEMENTS = Disagreement.objects.select_related("source")
+
+
 def _features():
     return Feature.objects.select_related("category")
+
+
+def _last_reviewed(values):
+    """A page is as fresh as its oldest fact."""
+    return min((v.verified_on for v in values if v.verified_on), default=None)
 
 
 @require_safe
 def home(request):
     matchup = (
         Matchup.objects.filter(is_featured=True)
+        .visible_to(_viewer(request))
         .select_related(
             "first",
             "second",
@@ -59,10 +81,14 @@ def home(request):
             "first__status_source",
             "second__status_source",
         )
+        .prefetch_related(
+            Prefetch("first__lifecycle_disagreements", queryset=_DISAGREEMENTS),
+            Prefetch("second__lifecycle_disagreements", queryset=_DISAGREEMENTS),
+        )
         .first()
     )
     if matchup is None:
-        raise Http404("No featured comparison has been published yet.")
+        raise NotCovered("No featured comparison has been published yet.")
     blocks = list(
         EditorialBlock.objects.filter(matchup=matchup).select_related("source", "certification")
     )
@@ -83,6 +109,7 @@ def home(request):
             "matrix": matrix,
             "costs": costs,
             "columns": _columns(pair),
+            "last_reviewed": _last_reviewed(matrix_values),
             "compare_url": reverse("certs:compare", args=[canonical_path_part(pair)]),
         },
     )
@@ -90,18 +117,24 @@ def home(request):
 
 @require_safe
 def catalog(request):
-    certifications = Certification.objects.for_pages().order_by("vendor", "order", "slug")
+    certifications = (
+        Certification.objects.visible_to(_viewer(request))
+        .for_pages()
+        .order_by("vendor", "order", "slug")
+    )
     return render(request, "certs/catalog.html", {"certifications": certifications})
 
 
 @require_safe
 def certification(request, slug):
-    cert = get_object_or_404(Certification.objects.for_pages(), slug=slug)
-    matrix = build_matrix(
-        certifications=(cert,),
-        features=_features(),
-        values=Value.objects.for_pages().filter(certification=cert),
+    cert = get_object_or_404(
+        Certification.objects.visible_to(_viewer(request))
+        .for_pages()
+        .with_lifecycle_disagreements(),
+        slug=slug,
     )
+    values = list(Value.objects.for_pages().filter(certification=cert))
+    matrix = build_matrix(certifications=(cert,), features=_features(), values=values)
     versions = (
         ExamVersion.objects.filter(certification=cert)
         .select_related("source")
@@ -116,7 +149,8 @@ def certification(request, slug):
             "cert": cert,
             "matrix": matrix,
             "versions": versions,
-            "predecessors": cert.predecessors.all(),
+            "last_reviewed": _last_reviewed(values),
+            "predecessors": cert.predecessors.visible_to(_viewer(request)),
             "faq_entries": cert.faq_entries.all(),
         },
     )
@@ -124,7 +158,11 @@ def certification(request, slug):
 
 @require_safe
 def faq(request):
-    return render(request, "certs/faq.html", {"entries": FAQEntry.objects.for_pages()})
+    entries = FAQEntry.objects.prefetch_related(
+        Prefetch("certifications", queryset=Certification.objects.visible_to(_viewer(request))),
+        "sources",
+    )
+    return render(request, "certs/faq.html", {"entries": entries})
 
 
 @require_safe
@@ -301,7 +339,11 @@ def fit_result(request):
     answers, missing = _complete_or_redirect(request, questions)
     if missing:
         return missing
-    certifications = list(Certification.objects.for_pages().order_by("vendor", "order", "slug"))
+    certifications = list(
+        Certification.objects.visible_to(_viewer(request))
+        .for_pages()
+        .order_by("vendor", "order", "slug")
+    )
     weights = Weight.objects.select_related("choice__question")
     model = build_model(questions=questions, certifications=certifications, weights=weights)
     result = rank(model=model, answers=answers)
@@ -336,14 +378,16 @@ def _bad_request(request, message):
     return render(request, "400.html", {"message": message}, status=400)
 
 
-def _catalog():
-    return list(Certification.objects.for_pages().order_by("vendor", "order", "slug"))
+def _catalog(user):
+    return list(
+        Certification.objects.visible_to(user).for_pages().order_by("vendor", "order", "slug")
+    )
 
 
 @require_safe
 @vary_on_headers("HX-Request")
 def compare_picker(request):
-    catalog = _catalog()
+    catalog = _catalog(_viewer(request))
     chosen = request.GET.getlist("c")
     context = {"catalog": catalog, "chosen": chosen, "picker_open": True}
     if not chosen:
@@ -387,7 +431,11 @@ def compare(request, slugs):
     except BadSelection as error:
         return _bad_request(request, str(error))
     certifications = sorted(
-        Certification.objects.for_pages().filter(slug__in=wanted), key=catalog_key
+        Certification.objects.visible_to(_viewer(request))
+        .for_pages()
+        .with_lifecycle_disagreements()
+        .filter(slug__in=wanted),
+        key=catalog_key,
     )
     if len(certifications) != len(wanted):
         found = {c.slug for c in certifications}
@@ -425,7 +473,11 @@ def compare(request, slugs):
         return _compare_download(fmt, canonical, matrix, costs)
 
     # Always one query, so the count does not depend on how many are compared.
-    matchups = list(Matchup.objects.among(certifications).select_related("first", "second"))
+    matchups = list(
+        Matchup.objects.visible_to(_viewer(request))
+        .among(certifications)
+        .select_related("first", "second")
+    )
     matchup = matchups[0] if matchups and len(certifications) == 2 else None
     chosen_slugs = [p.slug for p in chosen]
     if only_diff:
@@ -435,7 +487,7 @@ def compare(request, slugs):
     return _compare_render(
         request,
         {
-            "catalog": _catalog(),
+            "catalog": _catalog(_viewer(request)),
             "chosen": [c.slug for c in certifications],
             "certifications": certifications,
             "title": " vs ".join(c.short_name for c in certifications),
@@ -557,3 +609,54 @@ def readyz(request):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+# Editorial integrity: what changed, and what is coming.
+
+
+def change_log(*, certification=None, limit=100):
+    """Changes to published facts (optionally of one certification), newest first."""
+    published = {c.pk: c for c in Certification.objects.published()}
+    records = Value.history.filter(certification_id__in=list(published))
+    if certification is not None:
+        records = records.filter(certification_id=certification.pk)
+    changed_values = records.filter(history_type="~").values("id")
+    return value_changes(
+        records=records.filter(id__in=changed_values),
+        certifications=published,
+        features={f.pk: (f.label, f.slug) for f in Feature.objects.only("label", "slug")},
+        sources={s.pk: s for s in Source.objects.all()},
+        limit=limit,
+    )
+
+
+@require_safe
+def changes(request, slug=None):
+    cert = None
+    if slug is not None:
+        cert = get_object_or_404(Certification.objects.published(), slug=slug)
+    return render(
+        request,
+        "certs/changes.html",
+        {
+            "cert": cert,
+            "changes": change_log(certification=cert),
+            "certifications": Certification.objects.published().order_by("vendor", "order"),
+        },
+    )
+
+
+@require_safe
+def lifecycle(request):
+    certifications = list(
+        Certification.objects.published().select_related("successor", "status_source")
+    )
+    versions = ExamVersion.objects.filter(certification__in=certifications).select_related(
+        "certification", "source"
+    )
+    upcoming, past = split_by(
+        lifecycle_events(certifications=certifications, versions=list(versions)),
+        timezone.localdate(),
+    )
+    sections = [("Coming up", upcoming), ("Already happened", past)]
+    return render(request, "certs/lifecycle.html", {"sections": sections})

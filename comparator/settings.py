@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "simple_history",
+    "axes",
     "certs",
 ]
 
@@ -61,7 +63,25 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "certs.middleware.MethodNotAllowedPageMiddleware",
     "certs.middleware.DatabaseUnavailableMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Repeated failed sign-ins lock that username from that address for a while.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_LOGIN_LOCKOUT_HOURS", 1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+
+# Facts older than this are listed for re-verification and flagged to readers.
+REVIEW_CADENCE_DAYS = int(os.environ.get("DJANGO_REVIEW_CADENCE_DAYS", 90))
 
 ROOT_URLCONF = "comparator.urls"
 WSGI_APPLICATION = "comparator.wsgi.application"

@@ -7,12 +7,15 @@ from .factories import make_certification, make_faq, make_feature, make_value
 pytestmark = pytest.mark.django_db
 
 PAGES = {
-    "/": 4,
+    "/": 7,
     "/certifications/": 1,
-    "/certifications/pmle/": 7,
-    "/certifications/ai-102/": 7,
+    "/certifications/pmle/": 9,
+    "/certifications/ai-102/": 9,
     "/faq/": 3,
     "/sources/": 1,
+    "/changes/": 5,
+    "/certifications/pmle/changes/": 5,
+    "/lifecycle/": 2,
 }
 
 

@@ -10,6 +10,8 @@ def content_problems() -> list[str]:
     each certification has a value (possibly "not disclosed") for every feature."""
     problems = []
     for model in apps.get_app_config("certs").get_models():
+        if model._meta.model_name.startswith("historical") or model.__name__ == "ContentVersion":
+            continue
         for obj in model._default_manager.all():
             try:
                 obj.full_clean()

@@ -18,6 +18,7 @@ EXPORT_ORDER = {
     "certs.examversion": ["certification__slug", "slug"],
     "certs.skilldomain": ["certification__slug", "slug"],
     "certs.value": ["certification__slug", "feature__slug"],
+    "certs.disagreement": ["slug"],
     "certs.faqentry": ["slug"],
     "certs.matchup": ["slug"],
     "certs.editorialblock": ["matchup__slug", "slug"],

@@ -10,7 +10,7 @@ CONTENT_FILES = {
     "sources.json": ["certs.source"],
     "features.json": ["certs.category", "certs.feature", "certs.topic", "certs.priority"],
     "catalog.json": ["certs.certification", "certs.examversion", "certs.skilldomain"],
-    "values.json": ["certs.value"],
+    "values.json": ["certs.value", "certs.disagreement"],
     "faq.json": ["certs.faqentry"],
     "editorial.json": ["certs.matchup", "certs.editorialblock"],
     "wizard.json": ["certs.question", "certs.choice", "certs.weight"],
