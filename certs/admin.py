@@ -1,14 +1,26 @@
 """Staff edit every fact here. Validation lives in the models' clean() and constraints, so the
 admin refuses invalid data with a form error and saves nothing."""
 
-from django.contrib import admin
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Category,
     Certification,
     Choice,
+    Disagreement,
     EditorialBlock,
     ExamVersion,
+    FactToReverify,
     FAQEntry,
     Feature,
     Matchup,
@@ -19,6 +31,7 @@ from .models import (
     Topic,
     Value,
     Weight,
+    publish_blockers,
 )
 
 admin.site.site_header = "CertCompare content"
@@ -26,8 +39,77 @@ admin.site.site_title = "CertCompare admin"
 admin.site.index_title = "Keep every fact current"
 
 
+class ChangeReasonForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        required=False,
+        max_length=100,
+        help_text="Recorded in the history with your name, e.g. “Vendor raised the fee”.",
+    )
+
+
+class ContentAdmin(SimpleHistoryAdmin):
+    """Every content model: history with a field-by-field diff and revert (django-simple-history),
+    and a change reason typed with each save, for the object and its inline rows alike."""
+
+    form = ChangeReasonForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if "change_reason" in flatten_fieldsets(fieldsets):
+            return fieldsets
+        return [*fieldsets, ("Why this change", {"fields": ["change_reason"]})]
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("change_reason", "")
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        reason = form.cleaned_data.get("change_reason", "")
+        for obj in formset.save(commit=False):
+            obj._change_reason = reason
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj._change_reason = reason
+            obj.delete()
+        formset.save_m2m()
+
+
+class PublishGateFormSet(BaseInlineFormSet):
+    """A certification cannot be published while a quick-fact row lacks a value, a source or a
+    verified date; the message names the rows. Runs on the values as submitted."""
+
+    def clean(self):
+        super().clean()
+        if not self.instance.is_published or any(self.errors):
+            return
+        values = [
+            form.instance
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not (self.can_delete and self._should_delete_form(form))
+        ]
+        blockers = publish_blockers(
+            quick_features=Feature.objects.filter(is_quick_fact=True), values=values
+        )
+        if blockers:
+            raise ValidationError(
+                [f"{self.instance.short_name or 'This certification'} cannot be published yet:"]
+                + blockers
+            )
+
+
+class DisagreementInline(admin.TabularInline):
+    model = Disagreement
+    extra = 0
+    fk_name = "certification"
+    autocomplete_fields = ["source"]
+    fields = ["slug", "source", "says"]
+    verbose_name = "source that disagrees about the lifecycle"
+
+
 class ValueInline(admin.StackedInline):
     model = Value
+    formset = PublishGateFormSet
     extra = 0
     autocomplete_fields = ["source"]
     fields = [
@@ -35,7 +117,7 @@ class ValueInline(admin.StackedInline):
         ("text", "amount", "unit"),
         "note",
         "disagreement",
-        ("source", "verified_on"),
+        ("source", "verified_on", "verified_by"),
     ]
     ordering = ["feature__category__order", "feature__order"]
 
@@ -73,16 +155,18 @@ class CertificationAdmin(admin.ModelAdmin):
         "status",
         "status_date",
         "successor",
+        "is_published",
         "verified_on",
     ]
     list_display_links = ["short_name", "name"]
-    list_filter = ["vendor", "level", "status"]
+    list_filter = ["vendor", "level", "status", "is_published"]
+    actions = ["publish"]
     search_fields = ["slug", "name", "short_name", "exam_code", "credential"]
     ordering = ["vendor", "order", "slug"]
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["successor", "status_source"]
     list_select_related = ["successor"]
-    inlines = [ExamVersionInline, SkillDomainInline, ValueInline]
+    inlines = [ExamVersionInline, SkillDomainInline, ValueInline, DisagreementInline]
     fieldsets = [
         (
             None,
@@ -95,6 +179,7 @@ class CertificationAdmin(admin.ModelAdmin):
                     "credential",
                     ("vendor", "level"),
                     "order",
+                    "is_published",
                 ]
             },
         ),
@@ -112,9 +197,26 @@ class CertificationAdmin(admin.ModelAdmin):
         ("Text", {"fields": ["summary", "target_role", "profile", "official_url"]}),
     ]
 
+    @admin.action(description="Publish the selected certifications")
+    def publish(self, request, queryset):
+        quick = list(Feature.objects.filter(is_quick_fact=True))
+        for cert in queryset.prefetch_related("values"):
+            blockers = publish_blockers(quick_features=quick, values=cert.values.all())
+            if blockers:
+                self.message_user(
+                    request,
+                    f"{cert.short_name} was not published: " + "; ".join(blockers),
+                    messages.ERROR,
+                )
+                continue
+            cert.is_published = True
+            cert._change_reason = "Published"
+            cert.save()
+            self.message_user(request, f"{cert.short_name} is published.", messages.SUCCESS)
+
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ContentAdmin):
     list_display = ["title", "publisher", "authority", "published", "accessed_on"]
     list_filter = ["authority", "publisher"]
     search_fields = ["slug", "title", "publisher", "url"]
@@ -122,14 +224,14 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ContentAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Feature)
-class FeatureAdmin(admin.ModelAdmin):
+class FeatureAdmin(ContentAdmin):
     list_display = ["label", "category", "kind", "basis", "is_quick_fact", "order"]
     list_filter = ["category", "kind", "basis", "is_quick_fact"]
     search_fields = ["slug", "label", "help_text"]
@@ -138,7 +240,7 @@ class FeatureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Value)
-class ValueAdmin(admin.ModelAdmin):
+class ValueAdmin(ContentAdmin):
     list_display = ["certification", "feature", "display", "basis", "source", "verified_on"]
     list_filter = ["feature__category", "feature", "certification__vendor", "basis", "availability"]
     search_fields = ["text", "note", "certification__short_name", "feature__label"]
@@ -148,7 +250,7 @@ class ValueAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExamVersion)
-class ExamVersionAdmin(admin.ModelAdmin):
+class ExamVersionAdmin(ContentAdmin):
     list_display = ["certification", "label", "starts_on", "ends_on", "is_current"]
     list_filter = ["certification__vendor", "is_current"]
     search_fields = ["label", "certification__short_name"]
@@ -157,7 +259,7 @@ class ExamVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SkillDomain)
-class SkillDomainAdmin(admin.ModelAdmin):
+class SkillDomainAdmin(ContentAdmin):
     list_display = ["name", "certification", "version", "weight_min", "weight_max"]
     list_filter = ["certification__vendor", "certification"]
     search_fields = ["name", "certification__short_name"]
@@ -166,7 +268,7 @@ class SkillDomainAdmin(admin.ModelAdmin):
 
 
 @admin.register(FAQEntry)
-class FAQEntryAdmin(admin.ModelAdmin):
+class FAQEntryAdmin(ContentAdmin):
     list_display = ["question", "order", "verified_on"]
     list_editable = ["order"]
     search_fields = ["question", "answer"]
@@ -181,8 +283,9 @@ class EditorialBlockInline(admin.StackedInline):
 
 
 @admin.register(Matchup)
-class MatchupAdmin(admin.ModelAdmin):
-    list_display = ["title", "first", "second", "is_featured", "verified_on"]
+class MatchupAdmin(ContentAdmin):
+    list_display = ["title", "first", "second", "is_featured", "is_published", "verified_on"]
+    list_filter = ["is_featured", "is_published"]
     fields = [
         "title",
         "slug",
@@ -192,9 +295,9 @@ class MatchupAdmin(admin.ModelAdmin):
         "choose_second_if",
         "first_wins",
         "second_wins",
-        ("is_featured", "verified_on"),
+        ("is_featured", "is_published", "verified_on"),
+        "change_reason",
     ]
-    list_filter = ["is_featured"]
     search_fields = ["title", "summary"]
     autocomplete_fields = ["first", "second"]
     list_select_related = ["first", "second"]
@@ -202,7 +305,7 @@ class MatchupAdmin(admin.ModelAdmin):
 
 
 @admin.register(EditorialBlock)
-class EditorialBlockAdmin(admin.ModelAdmin):
+class EditorialBlockAdmin(ContentAdmin):
     list_display = ["heading", "matchup", "kind", "stance", "order"]
     list_filter = ["matchup", "kind", "stance"]
     search_fields = ["heading", "body"]
@@ -210,7 +313,7 @@ class EditorialBlockAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ContentAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name", "slug"]
@@ -218,7 +321,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Priority)
-class PriorityAdmin(admin.ModelAdmin):
+class PriorityAdmin(ContentAdmin):
     list_display = ["label", "slug", "feature", "topic", "prefer", "order"]
     list_editable = ["order"]
     list_select_related = ["feature", "topic"]
@@ -232,7 +335,7 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ContentAdmin):
     list_display = ["text", "slug", "order"]
     list_editable = ["order"]
     inlines = [ChoiceInline]
@@ -240,7 +343,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Weight)
-class WeightAdmin(admin.ModelAdmin):
+class WeightAdmin(ContentAdmin):
     list_display = ["choice", "certification", "points", "reason"]
     list_filter = ["choice__question", "certification__vendor", "certification"]
     search_fields = ["reason", "choice__label", "certification__short_name"]
@@ -249,8 +352,60 @@ class WeightAdmin(admin.ModelAdmin):
 
 
 @admin.register(Choice)
-class ChoiceAdmin(admin.ModelAdmin):
+class ChoiceAdmin(ContentAdmin):
     list_display = ["label", "question", "slug", "order"]
     list_filter = ["question"]
     search_fields = ["label", "slug"]
     list_select_related = ["question"]
+
+
+class ValueDisagreementInline(admin.TabularInline):
+    model = Disagreement
+    extra = 0
+    fk_name = "value"
+    autocomplete_fields = ["source"]
+    fields = ["slug", "source", "says"]
+    verbose_name = "source that disagrees"
+
+
+ValueAdmin.inlines = [ValueDisagreementInline]
+
+
+@admin.register(Disagreement)
+class DisagreementAdmin(ContentAdmin):
+    list_display = ["slug", "value", "certification", "source", "says"]
+    list_select_related = ["value__certification", "value__feature", "certification", "source"]
+    search_fields = ["slug", "says"]
+    autocomplete_fields = ["value", "certification", "source"]
+
+
+@admin.register(FactToReverify)
+class FactToReverifyAdmin(admin.ModelAdmin):
+    """Facts older than the review cadence, oldest first, with a one-click re-verification."""
+
+    list_display = ["certification", "feature", "display", "source", "verified_on", "verified_by"]
+    list_select_related = ["certification", "feature", "source"]
+    list_filter = ["certification__vendor", "certification"]
+    actions = ["verified_today"]
+    ordering = ["verified_on", "certification__slug", "feature__slug"]
+
+    def get_queryset(self, request):
+        cutoff = timezone.localdate() - datetime.timedelta(days=settings.REVIEW_CADENCE_DAYS)
+        return super().get_queryset(request).filter(basis="fact", verified_on__lt=cutoff)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Verified today, source unchanged")
+    def verified_today(self, request, queryset):
+        today, who = timezone.localdate(), request.user.get_username()
+        with transaction.atomic():
+            # Save as Value (not the proxy) so history and the content version see the change.
+            values = Value.objects.filter(pk__in=queryset.values("pk"))
+            for value in values:
+                value.verified_on, value.verified_by = today, who
+                value._change_reason = "Re-verified; source unchanged"
+                value.save(update_fields=["verified_on", "verified_by"])
+        self.message_user(
+            request, f"{len(values)} fact(s) marked as verified today by {who}.", messages.SUCCESS
+        )

@@ -714,6 +714,15 @@ class Matchup(Verified, models.Model):
     def clean(self):
         if self.first_id and self.first_id == self.second_id:
             raise ValidationError({"second": "Pick two different certifications."})
+        if self.is_published and self.first_id and self.second_id:
+            drafts = [c.short_name for c in (self.first, self.second) if not c.is_published]
+            if drafts:
+                raise ValidationError(
+                    {
+                        "is_published": f"Publish {' and '.join(drafts)} first: a write-up of a "
+                        "draft certification cannot be public."
+                    }
+                )
 
 
 class BlockQuerySet(models.QuerySet):
@@ -879,3 +888,12 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"content version {self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+class FactToReverify(Value):
+    """The admin's "to re-verify" list: facts whose verified date is older than the cadence."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "fact to re-verify"
+        verbose_name_plural = "facts to re-verify"
