@@ -16,6 +16,9 @@ PAGES = [
     "/faq/",
     "/sources/",
     "/certifications/nope/",
+    "/changes/",
+    "/certifications/pmle/changes/",
+    "/lifecycle/",
 ]
 WCAG = {
     "runOnly": {
