@@ -179,8 +179,8 @@ def test_change_log_and_feeds(staff, client):
     change_fee(staff, "USD 210 plus tax")
     page = client.get("/changes/").content.decode()
     assert (
-        "Exam fee</a> of PMLE</strong> changed from “USD 200 plus tax where applicable” to “USD 210 plus tax”"
-        in page
+        "Exam fee</a> of PMLE</strong> changed from "
+        "“USD 200 plus tax where applicable” to “USD 210 plus tax”" in page
     )
     assert "Vendor raised the fee" in page
     assert "USD 210" in client.get("/certifications/pmle/changes/").content.decode()
