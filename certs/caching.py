@@ -1,7 +1,7 @@
 """Whole-page caching for visitors, keyed by a content version that every content save bumps.
 
 Visitors never need a session, so a public page is the same for everyone at its URL. The first
-request renders it; the finished bytes (plain and gzipped), their headers and an ETag are stored
+request renders it; the finished bytes (gzipped), their headers and an ETag are stored
 in the shared cache; later requests are answered from there, or with 304 when the browser
 already holds that version. Saving any content bumps the version (on commit), so the next
 request on any app server renders afresh; nothing is ever invalidated by hand.
@@ -164,9 +164,10 @@ class PageCacheMiddleware:
         body = response.content
         etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
         headers = [(k, v) for k, v in response.items() if k.lower() not in _SKIPPED_HEADERS]
+        # Only the gzipped bytes are kept (a seventh of the size); the rare client that does not
+        # accept gzip gets them decompressed. This bounds the memory a flood of URLs can take.
         return {
             "version": version,
-            "body": body,
             "gzip": gzip.compress(body, compresslevel=6, mtime=0),
             "etag": etag,
             "last_modified": formatdate(version / 1_000_000, usegmt=True) if version else None,
@@ -179,7 +180,8 @@ class PageCacheMiddleware:
             response = HttpResponseNotModified()
         else:
             wants_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-            response = HttpResponse(entry["gzip"] if wants_gzip else entry["body"])
+            body = entry["gzip"] if wants_gzip else gzip.decompress(entry["gzip"])
+            response = HttpResponse(body)
             for name, value in entry["headers"]:
                 response[name] = value
             if wants_gzip:

@@ -628,11 +628,6 @@ def publish_blockers(*, quick_features, values) -> list[str]:
     return blockers
 
 
-class FAQQuerySet(SlugQuerySet):
-    def for_pages(self):
-        return self.prefetch_related("certifications", "sources")
-
-
 class FAQEntry(Verified, models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     question = models.CharField(max_length=200)
@@ -646,7 +641,7 @@ class FAQEntry(Verified, models.Model):
     verified_on = models.DateField()
 
     history = HistoricalRecords()
-    objects = FAQQuerySet.as_manager()
+    objects = SlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "slug"]
