@@ -59,7 +59,7 @@ test-scale: $(BIN)/.installed $(CHROMIUM)
 		|| { echo "test-scale needs PostgreSQL at $(SCALE_DATABASE_URL) (set SCALE_DATABASE_URL)."; exit 1; }
 	@$(BIN)/python -c "import redis; redis.Redis.from_url('$(SCALE_REDIS_URL)', socket_timeout=3).ping()" \
 		|| { echo "test-scale needs Redis at $(SCALE_REDIS_URL) (set SCALE_REDIS_URL)."; exit 1; }
-	DATABASE_URL=$(SCALE_DATABASE_URL) REDIS_URL=$(SCALE_REDIS_URL) $(BIN)/python -m pytest -m "not browser" -p no:cacheprovider
+	DATABASE_URL=$(SCALE_DATABASE_URL) REDIS_URL=$(SCALE_REDIS_URL) $(BIN)/python -m pytest -m "not browser and not scale" -p no:cacheprovider
 	SCALE_DATABASE_URL=$(SCALE_DATABASE_URL) SCALE_REDIS_URL=$(SCALE_REDIS_URL) $(BIN)/python -m pytest tests/scale -m scale -p no:cacheprovider
 
 # Throughput, latency, size and queries per page, plus a 60 s load test (see benchmarks/).
