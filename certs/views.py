@@ -56,6 +56,10 @@ def _viewer(request):
     return AnonymousUser()
 
 
+class NotCovered(Http404):
+    """A 404 whose message is written for visitors (Django's own 404 messages are not)."""
+
+
 _DISAGREEMENTS = Disagreement.objects.select_related("source")
 
 
@@ -173,10 +177,6 @@ def sources(request):
 def bad_request(request, exception=None):
     # The exception's text is for the logs, not for visitors.
     return render(request, "400.html", status=400)
-
-
-class NotCovered(Http404):
-    """A 404 whose message is written for visitors (Django's own 404 messages are not)."""
 
 
 def page_not_found(request, exception=None):
