@@ -112,7 +112,9 @@ class Source(models.Model):
         return reverse("certs:sources") + f"#source-{self.slug}"
 
 
-class CertificationQuerySet(SlugQuerySet):
+class PublishableQuerySet(SlugQuerySet):
+    """For models with a draft/published switch."""
+
     def published(self):
         return self.filter(is_published=True)
 
@@ -120,6 +122,8 @@ class CertificationQuerySet(SlugQuerySet):
         """Everything for staff (drafts are previewable), published ones for everyone else."""
         return self if user.is_staff else self.published()
 
+
+class CertificationQuerySet(PublishableQuerySet):
     def bookable(self):
         """Certifications a candidate can sit today (a beta counts; a retired exam does not)."""
         return self.exclude(status=Status.RETIRED)
@@ -127,11 +131,11 @@ class CertificationQuerySet(SlugQuerySet):
     def for_pages(self):
         return self.select_related("successor", "status_source")
 
-    def with_lifecycle_disagreements(self, prefix=""):
+    def with_lifecycle_disagreements(self):
         """Prefetch the sources that disagree about the lifecycle: always one query."""
         return self.prefetch_related(
             models.Prefetch(
-                f"{prefix}lifecycle_disagreements",
+                "lifecycle_disagreements",
                 queryset=Disagreement.objects.select_related("source"),
             )
         )
@@ -657,13 +661,7 @@ class FAQEntry(Verified, models.Model):
     natural_key.dependencies = ["certs.certification", "certs.source"]
 
 
-class MatchupQuerySet(SlugQuerySet):
-    def published(self):
-        return self.filter(is_published=True)
-
-    def visible_to(self, user):
-        return self if user.is_staff else self.published()
-
+class MatchupQuerySet(PublishableQuerySet):
     def among(self, certifications):
         """Write-ups whose two certifications are both in `certifications`."""
         return self.filter(first__in=certifications, second__in=certifications)

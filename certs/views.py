@@ -365,8 +365,6 @@ def fit_result(request):
 
 # The comparison engine. Any 2–4 certifications, at one canonical, shareable address.
 
-COMPARE_OPTIONS = {"only", "p", "format"}
-
 
 def _compare_render(request, context, *, status=200):
     is_fragment = request.htmx and not request.htmx.history_restore_request
@@ -499,6 +497,8 @@ def compare(request, slugs):
             "priorities": priorities,
             "chosen_priorities": chosen_slugs,
             "only_diff": only_diff,
+            "all_rows_url": url
+            + (f"?{urlencode({'p': chosen_slugs}, doseq=True)}" if chosen else ""),
             "matchup": matchup,
             "columns": _columns(certifications),
             "announcement": announcement,
