@@ -100,7 +100,9 @@ def _page_key(request) -> str:
     variant = "h" if request.headers.get("HX-Request") == "true" else "p"
     if request.headers.get("HX-History-Restore-Request") == "true":
         variant = "r"
-    digest = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
+    # The host is part of the page: canonical links, share links and the sitemap are absolute.
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
     return f"page:{variant}:{digest}"
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from . import seo
 from .changes import lifecycle_events, split_by, value_changes
 from .comparison import (
     BadSelection,
@@ -115,18 +116,26 @@ def home(request):
             "columns": _columns(pair),
             "last_reviewed": _last_reviewed(matrix_values),
             "compare_url": reverse("certs:compare", args=[canonical_path_part(pair)]),
+            "page": seo.page(request, matchup.title, seo.describe(matchup.summary)),
         },
     )
 
 
 @require_safe
 def catalog(request):
-    certifications = (
+    certifications = list(
         Certification.objects.visible_to(_viewer(request))
         .for_pages()
         .order_by("vendor", "order", "slug")
     )
-    return render(request, "certs/catalog.html", {"certifications": certifications})
+    page = seo.page(
+        request,
+        "AI/ML cloud certifications",
+        f"All {len(certifications)} AI and machine-learning certifications from Google Cloud, "
+        "Microsoft and AWS: level, exam code and status, with retired exams and successors.",
+        data=(seo.item_list(certifications, seo.origin(request)),),
+    )
+    return render(request, "certs/catalog.html", {"certifications": certifications, "page": page})
 
 
 @require_safe
@@ -156,6 +165,12 @@ def certification(request, slug):
             "last_reviewed": _last_reviewed(values),
             "predecessors": cert.predecessors.visible_to(_viewer(request)),
             "faq_entries": cert.faq_entries.all(),
+            "page": seo.page(
+                request,
+                f"{cert.short_name}: {cert.name}",
+                seo.describe(cert.summary),
+                breadcrumbs=_trail(("Certifications", reverse("certs:catalog")), cert),
+            ),
         },
     )
 
@@ -166,12 +181,36 @@ def faq(request):
         Prefetch("certifications", queryset=Certification.objects.visible_to(_viewer(request))),
         "sources",
     )
-    return render(request, "certs/faq.html", {"entries": entries})
+    entries = list(entries)
+    page = seo.page(
+        request,
+        "Frequently asked questions",
+        "Straight, sourced answers about the Google Cloud, Microsoft and AWS AI/ML "
+        "certifications: which to take first, costs, renewals, retirements and successors.",
+        data=(seo.faq_page(entries),),
+    )
+    return render(request, "certs/faq.html", {"entries": entries, "page": page})
 
 
 @require_safe
 def sources(request):
-    return render(request, "certs/sources.html", {"sources": Source.objects.all()})
+    page = seo.page(
+        request,
+        "Sources",
+        "Every source behind the facts on CertCompare: official exam guides, vendor blogs and "
+        "pricing pages, with who published each one and when we read it.",
+    )
+    return render(request, "certs/sources.html", {"sources": Source.objects.all(), "page": page})
+
+
+def _trail(*steps):
+    """A breadcrumb trail from the home page: (name, path) pairs, or certifications."""
+    trail = [("Home", reverse("certs:home"))]
+    for step in steps:
+        if isinstance(step, Certification):
+            step = (step.short_name, step.get_absolute_url())
+        trail.append(step)
+    return tuple(trail)
 
 
 def bad_request(request, exception=None):
@@ -211,8 +250,18 @@ def _fit_title(context):
     return "Which certification fits you?"
 
 
+_FIT_DESCRIPTION = (
+    "Answer a few short questions and see the Google Cloud, Microsoft and AWS AI/ML "
+    "certifications ranked for you, with the reasons."
+)
+
+
 def _fit_render(request, context, *, status=200):
-    context = {**context, "title": _fit_title(context)}
+    # Steps and results live in the query string: shareable, but not pages to index.
+    page = seo.page(
+        request, _fit_title(context), _FIT_DESCRIPTION, noindex=context["step"] != "start"
+    )
+    context = {**context, "page": page}
     is_fragment = request.htmx and not request.htmx.history_restore_request
     template = "certs/fit.html#fit-panel" if is_fragment else "certs/fit.html"
     return render(request, template, context, status=status)
@@ -387,7 +436,13 @@ def _catalog(user):
 def compare_picker(request):
     catalog = _catalog(_viewer(request))
     chosen = request.GET.getlist("c")
-    context = {"catalog": catalog, "chosen": chosen, "picker_open": True}
+    page = seo.page(
+        request,
+        "Compare AI/ML certifications",
+        "Compare two to four Google Cloud, Microsoft and AWS AI/ML certifications side by side: "
+        "fees, exam length, validity, renewal and skills overlap.",
+    )
+    context = {"catalog": catalog, "chosen": chosen, "picker_open": True, "page": page}
     if not chosen:
         return _compare_render(request, context)
     by_slug = {c.slug: c for c in catalog}
@@ -478,6 +533,14 @@ def compare(request, slugs):
     )
     matchup = matchups[0] if matchups and len(certifications) == 2 else None
     chosen_slugs = [p.slug for p in chosen]
+    title = " vs ".join(c.short_name for c in certifications)
+    page = seo.page(
+        request,
+        f"{title}: compare certifications",
+        f"{title} side by side: fees, exam time, validity, renewal, skills overlap and "
+        "five-year cost, each fact sourced and dated.",
+        breadcrumbs=_trail(("Compare", reverse("certs:compare-picker")), (title, url)),
+    )
     if only_diff:
         announcement = f"{matrix.hidden_identical} identical rows hidden."
     else:
@@ -488,7 +551,8 @@ def compare(request, slugs):
             "catalog": _catalog(_viewer(request)),
             "chosen": [c.slug for c in certifications],
             "certifications": certifications,
-            "title": " vs ".join(c.short_name for c in certifications),
+            "title": title,
+            "page": page,
             "url": url,
             "matrix": matrix,
             "costs": costs,
@@ -576,7 +640,19 @@ def _compare_download(fmt, canonical, matrix, costs):
         writer.writeheader()
         writer.writerows(rows)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@require_safe
+def robots_txt(request):
+    """Everything public may be crawled: pages that should stay out of search results (wizard
+    steps, downloads) say so themselves, and the admin's address is not advertised here."""
+    sitemap_url = seo.origin(request) + reverse("sitemap")
+    return HttpResponse(
+        f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n",
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 # For the load balancer. Never cached (see certs/caching.py), never rendered with templates.
@@ -630,6 +706,26 @@ def change_log(*, certification=None, limit=100):
     )
 
 
+def _changes_page(request, cert):
+    if cert is None:
+        return seo.page(
+            request,
+            "What changed",
+            "Every change to a published fact about the Google Cloud, Microsoft and AWS AI/ML "
+            "certifications, newest first, with the source behind it.",
+        )
+    return seo.page(
+        request,
+        f"What changed: {cert.short_name}",
+        f"Every change to a published fact about {cert.name}, newest first, with its source.",
+        breadcrumbs=_trail(
+            ("Certifications", reverse("certs:catalog")),
+            cert,
+            ("What changed", reverse("certs:certification-changes", args=[cert.slug])),
+        ),
+    )
+
+
 @require_safe
 def changes(request, slug=None):
     cert = None
@@ -642,6 +738,7 @@ def changes(request, slug=None):
             "cert": cert,
             "changes": change_log(certification=cert),
             "certifications": Certification.objects.published().order_by("vendor", "order"),
+            "page": _changes_page(request, cert),
         },
     )
 
@@ -659,4 +756,10 @@ def lifecycle(request):
         timezone.localdate(),
     )
     sections = [("Coming up", upcoming), ("Already happened", past)]
-    return render(request, "certs/lifecycle.html", {"sections": sections})
+    page = seo.page(
+        request,
+        "Lifecycle dates",
+        "Launches, exam updates, retirements and successors of the Google Cloud, Microsoft and "
+        "AWS AI/ML certifications: what is coming up and what already happened.",
+    )
+    return render(request, "certs/lifecycle.html", {"sections": sections, "page": page})

@@ -124,3 +124,18 @@ def test_health_endpoints(client):
 
 def test_permissions_policy_header(client):
     assert "camera=()" in client.get("/")["Permissions-Policy"]
+
+
+def test_each_host_gets_its_own_absolute_links(client, settings):
+    # Before the host was part of the key, the first host's canonical link was served to all.
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+    first = client.get("/faq/", headers={"Host": "a.example"})
+    second = client.get("/faq/", headers={"Host": "b.example"})
+    assert b'<link rel="canonical" href="http://a.example/faq/">' in first.content
+    assert b'<link rel="canonical" href="http://b.example/faq/">' in second.content
+
+
+def test_a_host_we_do_not_serve_gets_the_400_page(client):
+    response = client.get("/faq/", headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    assert b"<title>Bad request" in response.content

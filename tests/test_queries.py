@@ -16,6 +16,8 @@ PAGES = {
     "/changes/": 5,
     "/certifications/pmle/changes/": 5,
     "/lifecycle/": 2,
+    "/sitemap.xml": 3,
+    "/robots.txt": 0,
 }
 
 

@@ -77,3 +77,18 @@ def test_works_without_javascript(site_url, page_at):
         page.get_by_role("heading", level=1).inner_text()
         == "Developing AI Apps and Agents on Azure"
     )
+
+
+def test_structured_data_is_read_and_not_blocked_by_the_csp(site_url, page_at):
+    page = page_at()
+    reports = []
+    page.on("console", lambda m: reports.append(m.text) if "Security Policy" in m.text else None)
+    page.goto(site_url + "/faq/")
+    data = page.evaluate(
+        "JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)"
+    )
+    assert data["@type"] == "FAQPage" and len(data["mainEntity"]) >= 10
+    assert page.evaluate("document.querySelector('link[rel=canonical]').href") == (
+        site_url + "/faq/"
+    )
+    assert reports == []
