@@ -15,8 +15,10 @@ keepalive = 5
 # Recycle workers now and then so a slow leak can never grow without bound.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
 max_requests_jitter = 500
-# Set GUNICORN_ACCESS_LOG="" behind nginx, which logs already (it costs ~17% throughput here).
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+# The app itself writes one JSON line per request to stdout, with its request id
+# (certs/logs.py), so gunicorn's own access log is off unless GUNICORN_ACCESS_LOG names a file
+# ("-" for stdout).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
