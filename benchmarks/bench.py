@@ -43,6 +43,7 @@ removed at the end, also on error or Ctrl-C.
 
 import argparse
 import datetime
+import gc
 import gzip
 import json
 import os
@@ -410,6 +411,7 @@ def setup_django(env: dict) -> None:
     """Django in this process: same settings and database as the server, page cache off."""
     os.environ.update(env)
     os.environ["DJANGO_PAGE_CACHE"] = "0"
+    os.environ["DJANGO_LOG_LEVEL"] = "WARNING"  # no request log lines among the tables
     os.environ["DJANGO_SETTINGS_MODULE"] = "comparator.settings"
     sys.path.insert(0, str(ROOT))
     import django
@@ -425,6 +427,9 @@ def render_pages(renders: int) -> dict:
 
     client = Client(HTTP_HOST="127.0.0.1")
     results = {}
+    # As a gunicorn worker does once the app is loaded (deploy/gunicorn.conf.py).
+    gc.collect()
+    gc.freeze()
     for name, path in PAGES:
         for _ in range(5):  # warm-up: template loader cache, connection
             response = client.get(path)

@@ -309,39 +309,36 @@ def skills_overlap(
     middle of their published range) whose topics at least one other compared certification
     also tests; and a topic-by-certification grid. `domains` must have topics prefetched."""
     by_cert: dict[int, list[SkillDomain]] = {c.pk: [] for c in certifications}
+    topics_of_domain: dict[int, set[int]] = {}
+    all_topics: dict[int, Topic] = {}
     for domain in domains:
         if domain.certification_id in by_cert:
             by_cert[domain.certification_id].append(domain)
+            topics = domain.topics.all()
+            topics_of_domain[domain.pk] = {t.pk for t in topics}
+            for topic in topics:
+                all_topics.setdefault(topic.pk, topic)
     topics_of = {
-        c.pk: {t.pk for d in by_cert[c.pk] for t in d.topics.all()} for c in certifications
+        c.pk: set().union(*(topics_of_domain[d.pk] for d in by_cert[c.pk])) for c in certifications
     }
+    totals = {c.pk: sum((_weight(d) for d in by_cert[c.pk]), Decimal(0)) for c in certifications}
+
+    def percent_of(cert, topic_ids: set[int]) -> int:
+        """The share of the certification's blueprint weight in domains touching any of
+        `topic_ids`."""
+        part = sum((_weight(d) for d in by_cert[cert.pk] if topics_of_domain[d.pk] & topic_ids), 0)
+        return round(100 * part / totals[cert.pk]) if totals[cert.pk] else 0
+
     shares = []
     for cert in certifications:
         others = [c for c in certifications if c.pk != cert.pk]
         elsewhere = set().union(*(topics_of[o.pk] for o in others))
-        total = sum((_weight(d) for d in by_cert[cert.pk]), Decimal(0))
-        shared = sum(
-            (_weight(d) for d in by_cert[cert.pk] if {t.pk for t in d.topics.all()} & elsewhere),
-            Decimal(0),
-        )
-        percent = round(100 * shared / total) if total else 0
-        shares.append(Share(cert, percent, tuple(others)))
+        shares.append(Share(cert, percent_of(cert, elsewhere), tuple(others)))
 
-    all_topics: dict[int, Topic] = {}
-    for cert in certifications:
-        for domain in by_cert[cert.pk]:
-            for topic in domain.topics.all():
-                all_topics.setdefault(topic.pk, topic)
     grid = []
     for topic in sorted(all_topics.values(), key=lambda t: (t.order, t.slug)):
-        percents = []
-        for cert in certifications:
-            total = sum((_weight(d) for d in by_cert[cert.pk]), Decimal(0))
-            touching = sum(
-                (_weight(d) for d in by_cert[cert.pk] if topic in d.topics.all()), Decimal(0)
-            )
-            percents.append(round(100 * touching / total) if total else 0)
-        grid.append(TopicRow(topic, tuple(percents)))
+        percents = tuple(percent_of(cert, {topic.pk}) for cert in certifications)
+        grid.append(TopicRow(topic, percents))
     return Overlap(shares=tuple(shares), grid=tuple(grid))
 
 

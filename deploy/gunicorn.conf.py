@@ -1,6 +1,7 @@
 """gunicorn settings for `make serve` and production. Override any of them with the usual
 GUNICORN_CMD_ARGS, or the environment variables below."""
 
+import gc
 import multiprocessing
 import os
 
@@ -23,3 +24,12 @@ errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 wsgi_app = "comparator.wsgi:application"
+
+
+def post_worker_init(worker):
+    """Django, the apps and their modules are loaded now and live as long as the worker: move
+    them out of the garbage collector's sight, so each collection during a request only walks
+    that request's objects (in-process, this cut the 4-way comparison's worst render of 60 by
+    about a third)."""
+    gc.collect()
+    gc.freeze()
