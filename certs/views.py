@@ -93,9 +93,7 @@ def home(request):
         .in_bulk([matchup.first_id, matchup.second_id])
     )
     matchup.first, matchup.second = certs[matchup.first_id], certs[matchup.second_id]
-    blocks = list(
-        EditorialBlock.objects.filter(matchup=matchup).select_related("source", "certification")
-    )
+    blocks = list(EditorialBlock.objects.filter(matchup=matchup).select_related("source"))
     pair = (matchup.first, matchup.second)
     features = _features()
     matrix_values = _values(pair, features)
