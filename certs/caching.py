@@ -25,6 +25,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 
+from .seo import path_without_tracking
+
 log = logging.getLogger(__name__)
 
 VERSION_KEY = "content-version"
@@ -101,7 +103,7 @@ def _page_key(request) -> str:
     if request.headers.get("HX-History-Restore-Request") == "true":
         variant = "r"
     # The host is part of the page: canonical links, share links and the sitemap are absolute.
-    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    url = f"{request.scheme}://{request.get_host()}{path_without_tracking(request)}"
     digest = hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
     return f"page:{variant}:{digest}"
 

@@ -4,6 +4,7 @@ from django import forms
 from django.http import QueryDict
 
 from .models import Question
+from .seo import is_tracking
 
 MAX_QUERY_LENGTH = 1000  # seven answers fit in a few hundred characters
 
@@ -41,7 +42,7 @@ def parse_answers(
     if len(raw_query) > MAX_QUERY_LENGTH:
         raise BadAnswers("The address is far longer than any set of answers could make it.")
     known = {q.slug for q in questions} | ({"edit"} if allow_edit else set())
-    unknown = sorted(set(query) - known)
+    unknown = sorted(key for key in set(query) - known if not is_tracking(key))
     if unknown:
         raise BadAnswers(
             f"The address contains answers to questions we never asked: {', '.join(unknown)}."

@@ -6,6 +6,7 @@ Plain functions and data; the views decide what each page is, the base template 
 import json
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote_plus
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import OuterRef, Q, Subquery
@@ -68,6 +69,32 @@ def describe(text: str, limit: int = 160) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
+# Added to links by social networks, newsletters and ad platforms: never part of what a page
+# shows, so they neither change the answer, nor make a new page-cache entry, nor appear in the
+# links we print.
+_TRACKING = re.compile(
+    r"utm_\w+|fbclid|gclid|gbraid|wbraid|dclid|msclkid|twclid|igshid|mc_cid|mc_eid|_ga|_gl"
+)
+
+
+def is_tracking(name: str) -> bool:
+    return _TRACKING.fullmatch(name) is not None
+
+
+def without_tracking(query_string: str) -> str:
+    """A raw query string minus its tracking parameters, the rest exactly as sent."""
+    return "&".join(
+        part
+        for part in query_string.split("&")
+        if part and not is_tracking(unquote_plus(part.partition("=")[0]))
+    )
+
+
+def path_without_tracking(request) -> str:
+    query = without_tracking(request.META.get("QUERY_STRING", ""))
+    return request.path + (f"?{query}" if query else "")
+
+
 def origin(request) -> str:
     """The site's address as this request reached it: scheme and host, no trailing slash."""
     return f"{request.scheme}://{request.get_host()}"
@@ -79,7 +106,7 @@ def page(request, title: str, description: str, **extra) -> Page:
         description=description,
         site=origin(request),
         path=request.path,
-        full_path=request.get_full_path(),
+        full_path=path_without_tracking(request),
         **extra,
     )
 

@@ -139,3 +139,16 @@ def test_a_host_we_do_not_serve_gets_the_400_page(client):
     response = client.get("/faq/", headers={"Host": "evil.example"})
     assert response.status_code == 400
     assert b"<title>Bad request" in response.content
+
+
+def test_tracking_parameters_share_the_page_they_decorate(
+    client, settings, django_assert_num_queries
+):
+    # Each utm_/fbclid variant used to render and store a page of its own.
+    first = client.get("/compare/pmle-vs-ai-103/?only=diff&utm_source=a")
+    shared = "redis" in settings.CACHES["default"]["BACKEND"].lower()
+    with django_assert_num_queries(0 if shared else 1):
+        again = client.get("/compare/pmle-vs-ai-103/?fbclid=xyz&only=diff&utm_source=b")
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    other = client.get("/compare/pmle-vs-ai-103/")
+    assert other["ETag"] != first["ETag"]  # a real option is still a different page

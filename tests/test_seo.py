@@ -226,7 +226,7 @@ def test_wizard_steps_are_noindex(client, url):
 
 
 def test_a_shared_wizard_result_previews_as_itself(client):
-    page = head(client, f"/fit/result/?{WIZARD_ANSWERS}")
+    page = head(client, f"/fit/result/?{WIZARD_ANSWERS}&utm_source=news&fbclid=x1")
     assert page.meta["og:url"] == f"http://testserver/fit/result/?{WIZARD_ANSWERS}"
     assert page.meta["og:title"].startswith("Your result: ")
 

@@ -203,3 +203,14 @@ def test_query_count_per_step(client, django_assert_num_queries, path, expected)
     answers = {} if path == "" else (first_n(4) if path == "questions/" else ANSWERS)
     with django_assert_num_queries(expected):
         client.get(url(path, answers))
+
+
+@pytest.mark.parametrize("tracking", [{"fbclid": "IwAR0abc"}, {"utm_source": "newsletter"}])
+def test_a_shared_result_link_survives_tracking_parameters(client, tracking):
+    # Social networks and newsletters append these to every link; they are not answers.
+    plain = client.get(url("result/", ANSWERS))
+    tracked = client.get(url("result/", ANSWERS, **tracking))
+    assert tracked.status_code == 200
+    assert tracked.context["result"].top == plain.context["result"].top
+    share = tracked.context["share_url"]
+    assert "fbclid" not in share and "utm_" not in share
