@@ -3,6 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 
 # The first interpreter that really runs and is 3.12 or newer (a pyenv shim that fails is skipped).
 PYTHON ?= $(shell for p in python3.13 python3.12 /root/.pyenv/versions/3.13*/bin/python3.13 \
@@ -46,6 +47,14 @@ $(CHROMIUM):
 		echo "Browser tests need Debian's Chromium: run 'sudo apt-get install -y chromium' and try again."; \
 		exit 1; fi
 
+# deploy/nginx.conf is tested in front of the app by test-scale.
+$(NGINX):
+	@if [ "$$(id -u)" = "0" ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	else \
+		echo "The scale tests need Debian's nginx: run 'sudo apt-get install -y nginx' and try again."; \
+		exit 1; fi
+
 test: $(BIN)/.installed $(CHROMIUM)
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m pytest -m "not scale"
@@ -54,7 +63,7 @@ test: $(BIN)/.installed $(CHROMIUM)
 # sharing them (tests/scale/). Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379.
 SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 SCALE_REDIS_URL ?= redis://127.0.0.1:6379/15
-test-scale: $(BIN)/.installed $(CHROMIUM)
+test-scale: $(BIN)/.installed $(CHROMIUM) $(NGINX)
 	@$(BIN)/python -c "import psycopg; psycopg.connect('$(SCALE_DATABASE_URL)', connect_timeout=3).close()" \
 		|| { echo "test-scale needs PostgreSQL at $(SCALE_DATABASE_URL) (set SCALE_DATABASE_URL)."; exit 1; }
 	@$(BIN)/python -c "import redis; redis.Redis.from_url('$(SCALE_REDIS_URL)', socket_timeout=3).ping()" \

@@ -5,9 +5,11 @@ site instead of breaking it. Run by `make test-scale` against real PostgreSQL an
 import http.cookiejar
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -92,8 +94,9 @@ class Server:
             ],
             cwd=ROOT,
             env=env(**extra),
-            stdout=subprocess.DEVNULL,
-            stderr=self.log.open("w"),
+            # The app logs to stdout (certs/logs.py), gunicorn to stderr: keep both.
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while True:
@@ -295,4 +298,81 @@ def test_redis_outage_serves_pages_uncached(database, tmp_path):
         assert get(server.url + "/readyz")[0] == 503
         assert "page cache unavailable" in server.log.read_text()
     finally:
+        server.stop()
+
+
+class Nginx:
+    """deploy/nginx.conf as shipped, its tokens filled in, in front of one app server."""
+
+    def __init__(self, upstream):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        # Workers run as www-data when nginx starts as root: everything they read or write lives
+        # in a directory of its own that they can reach (pytest's tmp_path is private to root).
+        self.prefix = prefix = Path(tempfile.mkdtemp(prefix="certcompare-nginx-"))
+        prefix.chmod(0o755)
+        for sub in ("logs", "tmp", "cache"):
+            (prefix / sub).mkdir(mode=0o777)
+            (prefix / sub).chmod(0o777)
+        shutil.copytree(ROOT / "staticfiles", prefix / "static")
+        text = (ROOT / "deploy" / "nginx.conf").read_text()
+        for token, value in {
+            "__LISTEN__": f"127.0.0.1:{self.port}",
+            "__SERVER_NAME__": "127.0.0.1",
+            "__UPSTREAM__": f"127.0.0.1:{upstream.port}",
+            "__STATIC_ROOT__": str(prefix / "static"),
+            "__CACHE_DIR__": str(prefix / "cache"),
+        }.items():
+            text = text.replace(token, value)
+        if os.geteuid() != 0:
+            text = text.replace("user www-data;", "")
+        conf = prefix / "nginx.conf"
+        conf.write_text(text)
+        self.access_log = prefix / "logs" / "access.log"
+        command = ["nginx", "-p", f"{prefix}/", "-c", str(conf), "-g", "daemon off;"]
+        subprocess.run([*command, "-t", "-q"], check=True, timeout=30)
+        self.process = subprocess.Popen(command, stderr=(prefix / "logs" / "stderr.log").open("w"))
+        deadline = time.monotonic() + 10
+        while get(self.url + "/healthz")[0] != 200:
+            if time.monotonic() > deadline:
+                error_log = (prefix / "logs" / "error.log").read_text()
+                self.stop()
+                raise RuntimeError(error_log)
+            time.sleep(0.2)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        shutil.rmtree(self.prefix, ignore_errors=True)
+
+
+def test_nginx_in_front_caches_public_pages_and_follows_requests_by_id(database, tmp_path):
+    server = Server(tmp_path, "e")
+    proxy = Nginx(server)
+    try:
+        page = proxy.url + "/certifications/pmle/"
+        miss = get(page)[1]
+        hits = [get(page)[1] for _ in range(2)]
+        assert miss["X-Cache-Status"] == "MISS"
+        assert [h["X-Cache-Status"] for h in hits] == ["HIT", "HIT"]
+        # Every answer has its own id, never the one stored with the page ...
+        ids = {miss["X-Request-ID"], *(h["X-Request-ID"] for h in hits)}
+        assert len(ids) == 3 and all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
+        # ... and the id nginx gave the request that reached the app is in the app's log line.
+        assert f'"request_id": "{miss["X-Request-ID"]}"' in server.log.read_text()
+        assert hits[0]["Cache-Control"].startswith("public")
+        assert "Content-Security-Policy" in hits[0]
+
+        # Anyone with a session cookie (staff) bypasses the cache and is never stored.
+        staff = get(page, headers={"Cookie": "sessionid=x"})[1]
+        assert staff["X-Cache-Status"] == "BYPASS"
+        assert staff["Cache-Control"] == "private, no-store"
+
+        # Hashed static files are nginx's own, cached for a year.
+        css = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', get(page)[2]).group(1)
+        status, headers, _ = get(proxy.url + css)
+        assert status == 200 and "immutable" in headers["Cache-Control"]
+        assert "X-Request-ID" not in headers  # served without reaching the app
+    finally:
+        proxy.stop()
         server.stop()
