@@ -333,12 +333,18 @@ class Nginx:
         subprocess.run([*command, "-t", "-q"], check=True, timeout=30)
         self.process = subprocess.Popen(command, stderr=(prefix / "logs" / "stderr.log").open("w"))
         deadline = time.monotonic() + 10
-        while get(self.url + "/healthz")[0] != 200:
+        while not self._answers():
             if time.monotonic() > deadline:
                 error_log = (prefix / "logs" / "error.log").read_text()
                 self.stop()
                 raise RuntimeError(error_log)
             time.sleep(0.2)
+
+    def _answers(self):
+        try:
+            return get(self.url + "/healthz")[0] == 200
+        except OSError:  # not listening yet
+            return False
 
     def stop(self):
         self.process.terminate()
