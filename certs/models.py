@@ -133,12 +133,15 @@ class CertificationQuerySet(PublishableQuerySet):
 
     def with_lifecycle_disagreements(self):
         """Prefetch the sources that disagree about the lifecycle: always one query."""
-        return self.prefetch_related(
-            models.Prefetch(
-                "lifecycle_disagreements",
-                queryset=Disagreement.objects.select_related("source"),
-            )
-        )
+        return self.prefetch_related(lifecycle_disagreements())
+
+
+def lifecycle_disagreements():
+    """The Prefetch of a certification's lifecycle disagreements, for querysets and for
+    certifications already in hand (prefetch_related_objects)."""
+    return models.Prefetch(
+        "lifecycle_disagreements", queryset=Disagreement.objects.select_related("source")
+    )
 
 
 class Certification(Verified, models.Model):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -45,6 +45,7 @@ from .models import (
     Status,
     Value,
     Weight,
+    lifecycle_disagreements,
 )
 
 
@@ -487,23 +488,20 @@ def compare(request, slugs):
         wanted = split_slugs(slugs)
     except BadSelection as error:
         return _bad_request(request, str(error))
-    certifications = sorted(
-        Certification.objects.visible_to(_viewer(request))
-        .for_pages()
-        .with_lifecycle_disagreements()
-        .filter(slug__in=wanted),
-        key=catalog_key,
-    )
-    if len(certifications) != len(wanted):
-        found = {c.slug for c in certifications}
-        missing = next(slug for slug in wanted if slug not in found)
+    # The picker lists the whole catalog anyway: the compared ones are taken from it.
+    catalog = _catalog(_viewer(request))
+    by_slug = {c.slug: c for c in catalog}
+    missing = next((slug for slug in wanted if slug not in by_slug), None)
+    if missing:
         raise NotCovered(f"We do not cover a certification called “{missing}”.")
+    certifications = sorted((by_slug[slug] for slug in wanted), key=catalog_key)
     canonical = canonical_path_part(certifications)
     url = reverse("certs:compare", args=[canonical])
     if slugs != canonical:
         query = request.META.get("QUERY_STRING", "")
         return HttpResponsePermanentRedirect(url + (f"?{query}" if query else ""))
 
+    prefetch_related_objects(certifications, lifecycle_disagreements())
     priorities = list(Priority.objects.select_related("feature", "topic"))
     try:
         only_diff, chosen, fmt = _compare_options(request, priorities)
@@ -552,7 +550,7 @@ def compare(request, slugs):
     return _compare_render(
         request,
         {
-            "catalog": _catalog(_viewer(request)),
+            "catalog": catalog,
             "chosen": [c.slug for c in certifications],
             "certifications": certifications,
             "title": title,

@@ -184,4 +184,4 @@ def test_query_count_is_constant(client, django_assert_num_queries, path):
         client.get(f"/compare/{path}/?p=cost&only=diff")
 
 
-COMPARE_QUERIES = 10
+COMPARE_QUERIES = 9

@@ -101,3 +101,24 @@ def test_production_refuses_to_start_without_a_secret():
     result = run_manage("check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="", DJANGO_ALLOWED_HOSTS="x")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_every_part_of_a_fact_is_escaped(client):
+    # The value cells and provenance lines are built in Python (certs/templatetags).
+    from certs.models import Disagreement, Value
+
+    from .factories import make_source
+
+    evil = '<script>alert("x")</script>'
+    value = Value.objects.get(certification__slug="pmle", feature__slug="exam-fee")
+    source = make_source(publisher=f"Pub {evil}", url='https://example.com/?a=1&b="2"')
+    Value.objects.filter(pk=value.pk).update(
+        text=f"USD {evil}", note=f"Note {evil}", disagreement=f"Other {evil}", source=source
+    )
+    Disagreement.objects.create(slug="evil", value=value, source=source, says=f"Says {evil}")
+    html = client.get("/certifications/pmle/").content.decode()
+    assert evil not in html
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    for text in ("USD ", "Note ", "Other ", "Pub ", "Says "):
+        assert text + escaped in html
+    assert 'href="https://example.com/?a=1&amp;b=&quot;2&quot;"' in html

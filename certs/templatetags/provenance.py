@@ -1,12 +1,14 @@
 """A fact's cell and its provenance line, as template tags.
 
 They are printed once per fact (a 4-way comparison prints over a hundred), and as Python they
-render several times faster than the same markup as included templates; format_html escapes
-every value exactly as the template engine would.
+render several times faster than the same markup as included templates. Every value goes
+through `_e`, the escaping Django's own `escape` does (it is html.escape), without the
+lazy-string checks that made format_html the next bottleneck here.
 """
 
+from html import escape
+
 from django import template
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from ..models import Value
@@ -20,6 +22,10 @@ _ASSESSMENT = mark_safe(
 _NO_ENTRY = mark_safe('<span class="cell__value cell__value--missing">No entry yet</span>')
 
 
+def _e(value) -> str:
+    return escape(str(value))
+
+
 @register.simple_tag
 def source_line(src, when=None, fresh=None, assessment=False):
     """Where a fact comes from and when we checked it, or that it is our own assessment."""
@@ -27,8 +33,8 @@ def source_line(src, when=None, fresh=None, assessment=False):
         return _ASSESSMENT
     if not src:
         return ""
-    return format_html(
-        '<span class="provenance">Source: {}{}</span>', _publisher(src), _checked(when, fresh)
+    return mark_safe(
+        f'<span class="provenance">Source: {_publisher(src)}{_checked(when, fresh)}</span>'
     )
 
 
@@ -39,35 +45,29 @@ def value_cell(value):
     if value is None:
         return _NO_ENTRY
     missing = " cell__value--missing" if value.availability != Value.Availability.STATED else ""
-    parts = [format_html('<span class="cell__value{}">{}</span>', missing, value.display)]
+    parts = [f'<span class="cell__value{missing}">{_e(value.display)}</span>']
     if value.note:
-        parts.append(format_html('<span class="cell__note">{}</span>', value.note))
+        parts.append(f'<span class="cell__note">{_e(value.note)}</span>')
     others = value.other_sources
     if value.disagreement or others:
+        says = "".join(f" {_publisher(o.source)} says: {_e(o.says)}" for o in others)
         parts.append(
-            format_html(
-                '<span class="cell__disagree"><strong>Sources disagree.</strong> {}{}</span>',
-                value.disagreement,
-                format_html_join(
-                    "", " {} says: {}", ((_publisher(o.source), o.says) for o in others)
-                ),
-            )
+            '<span class="cell__disagree"><strong>Sources disagree.</strong> '
+            f"{_e(value.disagreement)}{says}</span>"
         )
     parts.append(source_line(value.source, value.verified_on, value.freshness, value.is_assessment))
-    return format_html_join("\n", "{}", ((part,) for part in parts))
+    return mark_safe("\n".join(parts))
 
 
-def _publisher(src):
+def _publisher(src) -> str:
     if src.url:
-        return format_html('<a href="{}" rel="noopener">{}</a>', src.url, src.publisher)
-    return src.publisher
+        return f'<a href="{_e(src.url)}" rel="noopener">{_e(src.publisher)}</a>'
+    return _e(src.publisher)
 
 
-def _checked(when, fresh):
+def _checked(when, fresh) -> str:
     if not when:
         return ""
     day = when.isoformat()
-    badge = (
-        format_html(' <span class="fresh fresh--{}">{}</span>', fresh, fresh.label) if fresh else ""
-    )
-    return format_html(' · verified <time datetime="{}">{}</time>{}', day, day, badge)
+    badge = f' <span class="fresh fresh--{_e(fresh)}">{_e(fresh.label)}</span>' if fresh else ""
+    return f' · verified <time datetime="{day}">{day}</time>{badge}'
