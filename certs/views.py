@@ -527,13 +527,13 @@ def compare(request, slugs):
     if fmt:
         return _compare_download(fmt, canonical, matrix, costs)
 
-    # Always one query, so the count does not depend on how many are compared.
-    matchups = list(
-        Matchup.objects.visible_to(_viewer(request))
-        .among(certifications)
-        .select_related("first", "second")
-    )
+    # Always one query, so the count does not depend on how many are compared; the two
+    # certifications are the ones in hand, not joined again.
+    matchups = list(Matchup.objects.visible_to(_viewer(request)).among(certifications))
     matchup = matchups[0] if matchups and len(certifications) == 2 else None
+    if matchup:
+        by_id = {c.pk: c for c in certifications}
+        matchup.first, matchup.second = by_id[matchup.first_id], by_id[matchup.second_id]
     chosen_slugs = [p.slug for p in chosen]
     title = " vs ".join(c.short_name for c in certifications)
     page = seo.page(

@@ -185,3 +185,18 @@ def test_query_count_is_constant(client, django_assert_num_queries, path):
 
 
 COMPARE_QUERIES = 9
+
+
+def test_pair_editorial_puts_each_verdict_under_its_own_certification(client):
+    from certs.comparison import canonical_path_part
+    from certs.models import Matchup
+
+    for matchup in Matchup.objects.filter(is_published=True).select_related("first", "second"):
+        pair = canonical_path_part([matchup.first, matchup.second])
+        html = client.get(f"/compare/{pair}/").content.decode()
+        for cert, text in (
+            (matchup.first, matchup.choose_first_if),
+            (matchup.second, matchup.choose_second_if),
+        ):
+            heading = f"<h3>Choose {cert.short_name} if…</h3><p>{text.split(chr(10))[0][:40]}"
+            assert heading in html, (pair, cert.short_name)
