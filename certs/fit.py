@@ -16,7 +16,7 @@ podium, the result says so and points to its successor.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .models import Certification, Question, Status, Weight
+from .models import Certification, Choice, Question, Status, Weight
 
 CLOSE_MARGIN = 1  # points: a lead this small or smaller is "too close to call"
 _STATUS_RANK = {Status.ACTIVE: 0, Status.BETA: 1, Status.RETIRING: 2, Status.RETIRED: 3}
@@ -73,6 +73,17 @@ class FitResult:
         return self.ranking[1] if len(self.ranking) > 1 else None
 
 
+@dataclass(frozen=True, slots=True)
+class WeightRow:
+    """What the scoring reads of a Weight. The wizard builds these from plain rows: three
+    hundred of them are far cheaper than as many model instances."""
+
+    choice: Choice
+    certification_id: int
+    points: int
+    reason: str
+
+
 @dataclass(frozen=True)
 class Model:
     """Everything the scoring needs, fetched once: questions with their choices, weights by
@@ -80,7 +91,7 @@ class Model:
 
     questions: tuple[Question, ...]
     certifications: tuple[Certification, ...]
-    weights: Mapping[tuple[str, str, int], Weight]
+    weights: Mapping[tuple[str, str, int], Weight | WeightRow]
     bounds: Mapping[int, tuple[int, int]]  # certification id -> (fewest, most) points possible
 
 
@@ -88,7 +99,7 @@ def build_model(
     *,
     questions: Sequence[Question],
     certifications: Sequence[Certification],
-    weights: Sequence[Weight],
+    weights: Sequence[Weight | WeightRow],
 ) -> Model:
     """Index the weights; `weights` must have choice and choice.question loaded."""
     index = {(w.choice.question.slug, w.choice.slug, w.certification_id): w for w in weights}

@@ -29,7 +29,7 @@ from .comparison import (
     skills_overlap,
     split_slugs,
 )
-from .fit import build_model, rank
+from .fit import WeightRow, build_model, rank
 from .forms import BadAnswers, parse_answers
 from .models import (
     Certification,
@@ -393,12 +393,15 @@ def fit_result(request):
         .for_pages()
         .order_by("vendor", "order", "slug")
     )
-    # The choices (with their questions) are loaded already: attach them rather than join
-    # and build ~600 more instances per request.
+    # The choices (with their questions) are loaded already: weights are plain rows that
+    # point at them, not ~1,000 more model instances per request.
     choices = {choice.pk: choice for q in questions for choice in q.choices.all()}
-    weights = list(Weight.objects.only("choice_id", "certification_id", "points", "reason"))
-    for weight in weights:
-        weight.choice = choices[weight.choice_id]
+    weights = [
+        WeightRow(choices[choice_id], certification_id, points, reason)
+        for choice_id, certification_id, points, reason in Weight.objects.values_list(
+            "choice_id", "certification_id", "points", "reason"
+        )
+    ]
     model = build_model(questions=questions, certifications=certifications, weights=weights)
     result = rank(model=model, answers=answers)
     return _fit_render(
