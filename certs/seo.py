@@ -180,7 +180,16 @@ def json_ld(page: Page) -> str:
 class PagesSitemap(Sitemap):
     """Pages built from the whole content: they change whenever any content does."""
 
-    names = ("home", "catalog", "compare-picker", "fit-start", "faq", "sources", "lifecycle")
+    names = (
+        "home",
+        "catalog",
+        "compare-picker",
+        "fit-start",
+        "faq",
+        "sources",
+        "lifecycle",
+        "changes",
+    )
 
     def items(self):
         version = ContentVersion.objects.filter(pk=1).first()
