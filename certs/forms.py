@@ -4,7 +4,7 @@ from django import forms
 from django.http import QueryDict
 
 from .models import Question
-from .seo import is_tracking
+from .seo import is_tracking, without_tracking
 
 MAX_QUERY_LENGTH = 1000  # seven answers fit in a few hundred characters
 
@@ -39,15 +39,18 @@ def parse_answers(
 ) -> tuple[dict[str, str], str | None]:
     """Return ({question slug: choice slug} for the answered questions, the question to edit),
     or raise BadAnswers saying what is wrong."""
-    if len(raw_query) > MAX_QUERY_LENGTH:
+    # Tracking parameters (a long fbclid, a repeated utm_source) are no part of the answers:
+    # they are neither counted nor checked, as the page cache ignores them too.
+    if len(without_tracking(raw_query)) > MAX_QUERY_LENGTH:
         raise BadAnswers("The address is far longer than any set of answers could make it.")
+    keys = [key for key in query if not is_tracking(key)]
     known = {q.slug for q in questions} | ({"edit"} if allow_edit else set())
-    unknown = sorted(key for key in set(query) - known if not is_tracking(key))
+    unknown = sorted(set(keys) - known)
     if unknown:
         raise BadAnswers(
             f"The address contains answers to questions we never asked: {', '.join(unknown)}."
         )
-    repeated = sorted(key for key in query if len(query.getlist(key)) > 1)
+    repeated = sorted(key for key in keys if len(query.getlist(key)) > 1)
     if repeated:
         raise BadAnswers(f"The address gives more than one answer to: {', '.join(repeated)}.")
     form = AnswersForm(query, questions=questions)

@@ -300,7 +300,8 @@ def _fit_url(name, answers, **extra):
 
 @_wizard_view
 def fit_start(request):
-    if request.GET:
+    # Answers sent to the start page skip it; a newsletter's utm_source alone does not.
+    if any(not seo.is_tracking(key) for key in request.GET):
         answers, _ = _answers(request, _questions())
         return redirect(_fit_url("fit-question", answers))
     return _fit_render(

@@ -239,3 +239,12 @@ def test_loading_fixtures_again_adds_no_history():
     before = Value.history.count()
     call_command("load_content", verbosity=0)
     assert Value.history.count() == before
+
+
+def test_a_certification_taken_back_to_draft_hides_its_write_ups(client):
+    # The home page used to show PMLE's facts to visitors while /certifications/pmle/ was a 404.
+    Certification.objects.filter(slug="pmle").update(is_published=False)
+    assert client.get("/certifications/pmle/").status_code == 404
+    assert client.get("/").status_code == 404
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "pmle" not in sitemap  # neither its page nor any comparison with it
