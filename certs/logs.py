@@ -25,6 +25,10 @@ class RequestLogMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # Imported here: this module is also loaded by LOGGING, before the apps are ready.
+        from .seo import path_without_tracking
+
+        self.logged_path = path_without_tracking
 
     def __call__(self, request):
         started = time.perf_counter()
@@ -45,7 +49,8 @@ class RequestLogMiddleware:
                 extra={
                     "http": {
                         "method": request.method,
-                        "path": request.get_full_path(),
+                        # fbclid, gclid and the like identify people; they are not logged.
+                        "path": self.logged_path(request),
                         "status": response.status_code,
                         "bytes": _length(response),
                         "ms": round((time.perf_counter() - started) * 1000, 2),
@@ -90,4 +95,4 @@ class JsonFormatter(logging.Formatter):
             entry["http"] = record.http
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return json.dumps(entry, ensure_ascii=False, default=str, separators=(",", ":"))

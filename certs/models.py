@@ -669,9 +669,7 @@ class MatchupQuerySet(PublishableQuerySet):
     def published(self):
         """A write-up is public only while both its certifications are: one can be taken back
         to draft after the write-up was published."""
-        return self.filter(
-            is_published=True, first__is_published=True, second__is_published=True
-        )
+        return self.filter(is_published=True, first__is_published=True, second__is_published=True)
 
     def among(self, certifications):
         """Write-ups whose two certifications are both in `certifications`."""

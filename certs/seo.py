@@ -6,8 +6,9 @@ Plain functions and data; the views decide what each page is, the base template 
 import json
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote_plus
+from urllib.parse import unquote_plus, urlsplit
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import OuterRef, Q, Subquery
 from django.templatetags.static import static
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from .comparison import canonical_path_part
-from .models import Certification, ContentVersion, Matchup, Value
+from .models import Certification, ContentVersion, ExamVersion, Matchup, SkillDomain, Value
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Page:
 
     @property
     def json_ld(self) -> str:
-        return mark_safe(json_ld(self))  # noqa: S308 - json_ld() escapes <, > and &
+        return mark_safe(json_ld(self))  # json_ld() escapes <, > and &: safe inside <script>
 
 
 def describe(text: str, limit: int = 160) -> str:
@@ -96,8 +97,9 @@ def path_without_tracking(request) -> str:
 
 
 def origin(request) -> str:
-    """The site's address as this request reached it: scheme and host, no trailing slash."""
-    return f"{request.scheme}://{request.get_host()}"
+    """The site's address, scheme and host without a trailing slash: DJANGO_SITE_URL, or as
+    this request reached it."""
+    return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
 
 
 def page(request, title: str, description: str, **extra) -> Page:
@@ -177,7 +179,21 @@ def json_ld(page: Page) -> str:
 # out. `lastmod` comes from the content itself, each section in one query.
 
 
-class PagesSitemap(Sitemap):
+class _SiteSitemap(Sitemap):
+    """Addresses on DJANGO_SITE_URL when it is set, like the canonical links."""
+
+    def get_protocol(self, protocol=None):
+        return (
+            urlsplit(settings.SITE_URL).scheme
+            if settings.SITE_URL
+            else super().get_protocol(protocol)
+        )
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc if settings.SITE_URL else super().get_domain(site)
+
+
+class PagesSitemap(_SiteSitemap):
     """Pages built from the whole content: they change whenever any content does."""
 
     names = (
@@ -203,48 +219,46 @@ class PagesSitemap(Sitemap):
         return self._changed_at
 
 
-class CertificationSitemap(Sitemap):
-    """One page per published certification, last modified when it or one of its facts last
-    changed (the edit history records both)."""
+def _last_change(history, *conditions, **match):
+    """The time of the newest edit-history record matching the filters, as a subquery."""
+    newest = history.filter(*conditions, **match).order_by("-history_date")
+    return Subquery(newest.values("history_date")[:1])
+
+
+class CertificationSitemap(_SiteSitemap):
+    """One page per published certification, last modified when it, one of its facts, exam
+    versions or skill domains last changed (the edit history records them all)."""
 
     def items(self):
-        latest_value = (
-            Value.history.filter(certification_id=OuterRef("pk"))
-            .order_by("-history_date")
-            .values("history_date")[:1]
-        )
-        latest_self = (
-            Certification.history.filter(id=OuterRef("pk"))
-            .order_by("-history_date")
-            .values("history_date")[:1]
-        )
+        this = OuterRef("pk")
         return list(
             Certification.objects.published()
-            .annotate(value_changed=Subquery(latest_value), self_changed=Subquery(latest_self))
+            .annotate(
+                self_changed=_last_change(Certification.history, id=this),
+                value_changed=_last_change(Value.history, certification_id=this),
+                version_changed=_last_change(ExamVersion.history, certification_id=this),
+                domain_changed=_last_change(SkillDomain.history, certification_id=this),
+            )
             .order_by("vendor", "order", "slug")
         )
 
     def lastmod(self, cert):
-        return max(filter(None, (cert.value_changed, cert.self_changed)), default=None)
+        changes = (cert.self_changed, cert.value_changed, cert.version_changed, cert.domain_changed)
+        return max(filter(None, changes), default=None)
 
 
-class ComparisonSitemap(Sitemap):
+class ComparisonSitemap(_SiteSitemap):
     """The comparisons we wrote an editorial for, last modified when the editorial or a fact
     of either certification last changed."""
 
     def items(self):
         pair = Q(certification_id=OuterRef("first_id")) | Q(certification_id=OuterRef("second_id"))
-        latest_value = Value.history.filter(pair).order_by("-history_date").values("history_date")
-        latest_self = (
-            Matchup.history.filter(id=OuterRef("pk"))
-            .order_by("-history_date")
-            .values("history_date")
-        )
         return list(
             Matchup.objects.published()
             .select_related("first", "second")
             .annotate(
-                value_changed=Subquery(latest_value[:1]), self_changed=Subquery(latest_self[:1])
+                value_changed=_last_change(Value.history, pair),
+                self_changed=_last_change(Matchup.history, id=OuterRef("pk")),
             )
             .order_by("slug")
         )

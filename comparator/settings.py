@@ -2,6 +2,7 @@
 environment variables; the defaults are safe for a developer's machine."""
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -163,6 +164,13 @@ STORAGES = {
 
 # The admin's address is configurable so that it is not where every bot looks first.
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+
+# The site's public address (https://certs.example.com). Canonical links, link previews, the
+# sitemap and robots.txt use it, so every other host the site answers on (an IP address, a
+# load balancer's name, www.) points search engines at this one. Unset: the request's host.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
+if SITE_URL and not re.fullmatch(r"https?://[^/?#\s]+", SITE_URL):
+    raise ImproperlyConfigured("DJANGO_SITE_URL must look like https://certs.example.com")
 
 # Where the certification fixtures live; export_content writes back to the same files.
 CONTENT_FIXTURE_DIR = BASE_DIR / "fixtures"

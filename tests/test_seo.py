@@ -184,7 +184,7 @@ def test_indexable_pages_have_canonical_og_and_twitter_tags(client, url):
     assert page.meta["description"] == page.meta["og:description"]
 
 
-def test_the_link_preview_image_is_served(client, settings):
+def test_the_link_preview_image_is_a_1200_by_630_png():
     from django.contrib.staticfiles import finders
 
     path = finders.find("img/og.png")
@@ -302,3 +302,47 @@ def test_fragments_carry_no_head_metadata(client):
     html = response.content.decode()
     assert "og:title" not in html and "application/ld+json" not in html
     assert '<nav class="breadcrumbs"' in html  # the trail is part of what is swapped
+
+
+def test_the_configured_site_address_is_the_canonical_one(client, settings):
+    # Without it, every host the site answers on declared itself canonical.
+    settings.SITE_URL = "https://certs.example.com"
+    page = head(client, "/faq/?only=x")
+    assert page.links["canonical"] == "https://certs.example.com/faq/"
+    assert page.meta["og:image"] == "https://certs.example.com/static/img/og.png"
+    catalog = head(client, "/certifications/").structured()["ItemList"]
+    assert catalog["itemListElement"][0]["url"].startswith("https://certs.example.com/")
+    robots = client.get("/robots.txt").content.decode()
+    assert "Sitemap: https://certs.example.com/sitemap.xml" in robots
+    locations = list(sitemap_entries(client))
+    assert locations and all(loc.startswith("https://certs.example.com/") for loc in locations)
+
+
+def test_a_malformed_site_address_stops_the_site_at_start():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "DJANGO_SITE_URL": "certs.example.com/path"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SITE_URL must look like https://certs.example.com" in result.stderr
+
+
+def test_sitemap_lastmod_follows_an_edit_of_an_exam_version(client):
+    from certs.models import ExamVersion
+
+    version = ExamVersion.objects.filter(certification__slug="pmle").first()
+    version.note = version.note + " Re-read."
+    version.save()
+    record = version.history.latest()
+    record.history_date = datetime.datetime(2027, 5, 6, 9, 0, tzinfo=datetime.UTC)
+    record.save()
+    assert sitemap_entries(client)["http://testserver/certifications/pmle/"] == "2027-05-06"

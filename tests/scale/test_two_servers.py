@@ -365,7 +365,7 @@ def test_nginx_in_front_caches_public_pages_and_follows_requests_by_id(database,
         ids = {miss["X-Request-ID"], *(h["X-Request-ID"] for h in hits)}
         assert len(ids) == 3 and all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
         # ... and the id nginx gave the request that reached the app is in the app's log line.
-        assert f'"request_id": "{miss["X-Request-ID"]}"' in server.log.read_text()
+        assert f'"request_id":"{miss["X-Request-ID"]}"' in server.log.read_text()
         assert hits[0]["Cache-Control"].startswith("public")
         assert "Content-Security-Policy" in hits[0]
 
