@@ -40,7 +40,8 @@ class RequestLogMiddleware:
         request_id.set(rid)
         response = self.get_response(request)
         response["X-Request-ID"] = rid
-        if not (request.path in _QUIET_PATHS and response.status_code < 400):
+        quiet = request.path in _QUIET_PATHS and response.status_code < 400
+        if not quiet and log.isEnabledFor(logging.INFO):
             log.info(
                 "%s %s %s",
                 request.method,
