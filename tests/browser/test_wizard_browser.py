@@ -5,6 +5,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from .conftest import WIDTHS
 from .test_pages_browser import SHOTS, WCAG
@@ -132,6 +133,9 @@ def test_keyboard_only(site_url, page_at):
     page.wait_for_selector("text=Question 1 of 7")
     for n, (_, slug) in enumerate(ANSWERS, start=1):
         page.wait_for_selector(f"text=Question {n} of 7")
+        # As a keyboard user finds it: the swap settles and focus lands on the new heading.
+        # Acting before that raced fit.js, which then took focus away from the chosen answer.
+        expect(page.locator("#fit-heading")).to_be_focused()
         answer(page, slug, keyboard=True)
     page.wait_for_selector("h1:has-text('Check your answers')")
     page.focus("text=See your result")
