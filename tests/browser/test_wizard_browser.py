@@ -139,6 +139,7 @@ def test_keyboard_only(site_url, page_at):
         expect(page.locator("#fit-heading")).to_be_focused()
         answer(page, slug, keyboard=True)
     page.wait_for_selector("h1:has-text('Check your answers')")
+    expect(page.locator("#fit-heading")).to_be_focused()
     page.focus("text=See your result")
     page.keyboard.press("Enter")
     page.wait_for_selector("h1:has-text('Your best fit')")
