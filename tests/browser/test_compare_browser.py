@@ -4,11 +4,10 @@ differences and go Back, keyboard use, the live region, widths and axe."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from .conftest import WIDTHS
-from .test_pages_browser import SHOTS, WCAG
+from .test_pages_browser import assert_fits_and_passes_axe
 
 
 def rows(page):
@@ -91,12 +90,7 @@ PAGES = {
 def test_compare_pages_fit_and_pass_axe(site_url, page_at, name, width_name):
     page = page_at(WIDTHS[width_name])
     page.goto(site_url + PAGES[name])
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SHOTS / f"compare-{name}-{width_name}.png", full_page=True)
-    results = Axe().run(page, options=WCAG)
-    assert results.violations_count == 0, results.generate_report()
+    assert_fits_and_passes_axe(page, f"compare-{name}-{width_name}")
 
 
 @pytest.mark.parametrize(

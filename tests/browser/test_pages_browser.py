@@ -29,6 +29,17 @@ WCAG = {
 SHOTS = Path(__file__).parent / "screenshots"
 
 
+def assert_fits_and_passes_axe(page, shot: str, what: str = "the page") -> None:
+    """No sideways scrolling at this width, a full-page screenshot for people to look at, and
+    no axe-core violation of WCAG 2.2 A/AA."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{what} scrolls sideways by {overflow}px"
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SHOTS / f"{shot}.png", full_page=True)
+    results = Axe().run(page, options=WCAG)
+    assert results.violations_count == 0, results.generate_report()
+
+
 @pytest.mark.parametrize("width_name", WIDTHS)
 @pytest.mark.parametrize("path", PAGES)
 def test_page_fits_the_width_and_passes_axe(site_url, page_at, path, width_name):
@@ -38,13 +49,8 @@ def test_page_fits_the_width_and_passes_axe(site_url, page_at, path, width_name)
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
     response = page.goto(site_url + path)
     assert response.status == (404 if path.endswith("nope/") else 200)
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width_name}"
-    SHOTS.mkdir(exist_ok=True)
     name = path.strip("/").replace("/", "_") or "home"
-    page.screenshot(path=SHOTS / f"{name}-{width_name}.png", full_page=True)
-    results = Axe().run(page, options=WCAG)
-    assert results.violations_count == 0, results.generate_report()
+    assert_fits_and_passes_axe(page, f"{name}-{width_name}", f"{path} at {width_name}")
     # The strict CSP must not block anything the page needs (a blocked resource logs an error),
     # and every stylesheet, script and icon is found.
     assert [url for url in failed if url != site_url + path] == []

@@ -4,11 +4,10 @@ live region, and accessibility at phone and desktop widths."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from .conftest import WIDTHS
-from .test_pages_browser import SHOTS, WCAG
+from .test_pages_browser import assert_fits_and_passes_axe
 
 ANSWERS = [
     ("background", "software-developer"),
@@ -166,10 +165,5 @@ STEPS = {
 def test_wizard_steps_fit_and_pass_axe(site_url, page_at, step, width_name):
     page = page_at(WIDTHS[width_name])
     page.goto(site_url + STEPS[step])
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SHOTS / f"fit-{step}-{width_name}.png", full_page=True)
-    results = Axe().run(page, options=WCAG)
-    assert results.violations_count == 0, results.generate_report()
+    assert_fits_and_passes_axe(page, f"fit-{step}-{width_name}")
     assert re.search(r"\S", heading(page))
