@@ -7,11 +7,12 @@ much of each blueprint the others share, and say who leads on what matters to th
 """
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from .models import Category, Certification, Feature, Priority, SkillDomain, Source, Topic, Value
+from .models import Category, Certification, Feature, Priority, Source, Topic, Value
 
 MIN_COMPARED, MAX_COMPARED = 2, 4
 SEPARATOR = "-vs-"
@@ -279,6 +280,17 @@ def cost_rows(
 # Skills overlap -------------------------------------------------------------------------------
 
 
+class DomainTopic(NamedTuple):
+    """One skill domain of a current blueprint with one of its topics (None when untagged): a
+    plain row, since the overlap needs only ids and weights."""
+
+    domain: int
+    certification: int
+    weight_min: Decimal
+    weight_max: Decimal
+    topic: int | None
+
+
 @dataclass(frozen=True)
 class Share:
     certification: Certification
@@ -298,35 +310,37 @@ class Overlap:
     grid: tuple[TopicRow, ...]
 
 
-def _weight(domain: SkillDomain) -> Decimal:
-    return (domain.weight_min + domain.weight_max) / 2
-
-
 def skills_overlap(
-    *, certifications: Sequence[Certification], domains: Iterable[SkillDomain]
+    *,
+    certifications: Sequence[Certification],
+    domains: Iterable[DomainTopic],
+    topics: Mapping[int, Topic],
 ) -> Overlap:
     """For each certification, the share of its current blueprint (domains weighted by the
     middle of their published range) whose topics at least one other compared certification
-    also tests; and a topic-by-certification grid. `domains` must have topics prefetched."""
-    by_cert: dict[int, list[SkillDomain]] = {c.pk: [] for c in certifications}
+    also tests; and a topic-by-certification grid. `topics` maps the ids in `domains` to
+    topics."""
+    domains_of: dict[int, list[int]] = {c.pk: [] for c in certifications}
+    weight: dict[int, Decimal] = {}
     topics_of_domain: dict[int, set[int]] = {}
-    all_topics: dict[int, Topic] = {}
-    for domain in domains:
-        if domain.certification_id in by_cert:
-            by_cert[domain.certification_id].append(domain)
-            topics = domain.topics.all()
-            topics_of_domain[domain.pk] = {t.pk for t in topics}
-            for topic in topics:
-                all_topics.setdefault(topic.pk, topic)
+    for row in domains:
+        if row.certification not in domains_of:
+            continue
+        if row.domain not in weight:
+            weight[row.domain] = (row.weight_min + row.weight_max) / 2
+            domains_of[row.certification].append(row.domain)
+            topics_of_domain[row.domain] = set()
+        if row.topic is not None:
+            topics_of_domain[row.domain].add(row.topic)
     topics_of = {
-        c.pk: set().union(*(topics_of_domain[d.pk] for d in by_cert[c.pk])) for c in certifications
+        c.pk: set().union(*(topics_of_domain[d] for d in domains_of[c.pk])) for c in certifications
     }
-    totals = {c.pk: sum((_weight(d) for d in by_cert[c.pk]), Decimal(0)) for c in certifications}
+    totals = {c.pk: sum((weight[d] for d in domains_of[c.pk]), Decimal(0)) for c in certifications}
 
     def percent_of(cert, topic_ids: set[int]) -> int:
         """The share of the certification's blueprint weight in domains touching any of
         `topic_ids`."""
-        part = sum((_weight(d) for d in by_cert[cert.pk] if topics_of_domain[d.pk] & topic_ids), 0)
+        part = sum((weight[d] for d in domains_of[cert.pk] if topics_of_domain[d] & topic_ids), 0)
         return round(100 * part / totals[cert.pk]) if totals[cert.pk] else 0
 
     shares = []
@@ -336,7 +350,8 @@ def skills_overlap(
         shares.append(Share(cert, percent_of(cert, elsewhere), tuple(others)))
 
     grid = []
-    for topic in sorted(all_topics.values(), key=lambda t: (t.order, t.slug)):
+    tested = (topics[pk] for pk in set().union(*topics_of.values()))
+    for topic in sorted(tested, key=lambda t: (t.order, t.slug)):
         percents = tuple(percent_of(cert, {topic.pk}) for cert in certifications)
         grid.append(TopicRow(topic, percents))
     return Overlap(shares=tuple(shares), grid=tuple(grid))

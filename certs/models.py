@@ -131,18 +131,6 @@ class CertificationQuerySet(PublishableQuerySet):
     def for_pages(self):
         return self.select_related("successor", "status_source")
 
-    def with_lifecycle_disagreements(self):
-        """Prefetch the sources that disagree about the lifecycle: always one query."""
-        return self.prefetch_related(lifecycle_disagreements())
-
-
-def lifecycle_disagreements():
-    """The Prefetch of a certification's lifecycle disagreements, for querysets and for
-    certifications already in hand (prefetch_related_objects)."""
-    return models.Prefetch(
-        "lifecycle_disagreements", queryset=Disagreement.objects.select_related("source")
-    )
-
 
 class Certification(Verified, models.Model):
     slug = models.SlugField(max_length=60, unique=True)
@@ -286,6 +274,13 @@ class Topic(models.Model):
 class DomainQuerySet(models.QuerySet):
     def get_by_natural_key(self, certification, slug):
         return self.get(certification__slug=certification, slug=slug)
+
+    def topic_rows(self):
+        """(domain id, certification id, weight_min, weight_max, topic id or None) for each of
+        the domains' topics: plain rows in one query, no instances, no ordering joins."""
+        return self.order_by().values_list(
+            "pk", "certification_id", "weight_min", "weight_max", "topics"
+        )
 
 
 class SkillDomain(Verified, models.Model):
@@ -467,14 +462,7 @@ class ValueQuerySet(models.QuerySet):
         return self.get(certification__slug=certification, feature__slug=feature)
 
     def for_pages(self):
-        # One query for the disagreements, whether or not there are any; a plain list
-        # (`other_sources`) is far cheaper for templates than a related manager per value.
-        others = models.Prefetch(
-            "disagreements",
-            queryset=Disagreement.objects.select_related("source"),
-            to_attr="other_sources",
-        )
-        return self.select_related("source").prefetch_related(others)
+        return self.select_related("source")
 
 
 class Value(Verified, models.Model):
@@ -634,6 +622,26 @@ def publish_blockers(*, quick_features, values) -> list[str]:
         if missing:
             blockers.append(f"{feature.label}: needs {' and '.join(missing)}")
     return blockers
+
+
+def attach_disagreements(certifications, values):
+    """Give each value its `other_sources` and each certification its `lifecycle_sources`:
+    the further sources that say something else. One query for both kinds, however many
+    there are; plain lists, far cheaper for templates than a related manager per object."""
+    certs = {c.pk: c for c in certifications}
+    by_value = {v.pk: v for v in values}
+    for cert in certs.values():
+        cert.lifecycle_sources = []
+    for value in by_value.values():
+        value.other_sources = []
+    found = Disagreement.objects.select_related("source").filter(
+        Q(value__certification__in=list(certs)) | Q(certification__in=list(certs))
+    )
+    for disagreement in found:
+        if disagreement.certification_id:
+            certs[disagreement.certification_id].lifecycle_sources.append(disagreement)
+        elif disagreement.value_id in by_value:
+            by_value[disagreement.value_id].other_sources.append(disagreement)
 
 
 class FAQEntry(Verified, models.Model):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +20,7 @@ from . import seo
 from .changes import lifecycle_events, split_by, value_changes
 from .comparison import (
     BadSelection,
+    DomainTopic,
     build_matrix,
     canonical_path_part,
     catalog_key,
@@ -43,9 +44,10 @@ from .models import (
     SkillDomain,
     Source,
     Status,
+    Topic,
     Value,
     Weight,
-    lifecycle_disagreements,
+    attach_disagreements,
 )
 
 
@@ -67,12 +69,14 @@ def _features():
 
 def _values(certifications, features):
     """The values of these certifications, with the certification and feature objects already
-    in hand attached rather than fetched again: a third of the instances per page."""
+    in hand attached rather than fetched again (a third of the instances per page), and the
+    sources that disagree with a value or with a certification's lifecycle: two queries."""
     certs = {c.pk: c for c in certifications}
     by_id = {f.pk: f for f in features}
     values = list(Value.objects.for_pages().filter(certification__in=list(certs)))
     for value in values:
         value.certification, value.feature = certs[value.certification_id], by_id[value.feature_id]
+    attach_disagreements(certifications, values)
     return values
 
 
@@ -86,13 +90,9 @@ def home(request):
     matchup = Matchup.objects.filter(is_featured=True).visible_to(_viewer(request)).first()
     if matchup is None:
         raise NotCovered("No featured comparison has been published yet.")
-    # Both certifications in one plain query (and their disagreements in one more): cheaper
-    # to build than joining them, with their successors and sources, onto the matchup.
-    certs = (
-        Certification.objects.for_pages()
-        .with_lifecycle_disagreements()
-        .in_bulk([matchup.first_id, matchup.second_id])
-    )
+    # Both certifications in one plain query: cheaper to build than joining them, with their
+    # successors and sources, onto the matchup.
+    certs = Certification.objects.for_pages().in_bulk([matchup.first_id, matchup.second_id])
     matchup.first, matchup.second = certs[matchup.first_id], certs[matchup.second_id]
     blocks = list(EditorialBlock.objects.filter(matchup=matchup).select_related("source"))
     pair = (matchup.first, matchup.second)
@@ -140,10 +140,7 @@ def catalog(request):
 @require_safe
 def certification(request, slug):
     cert = get_object_or_404(
-        Certification.objects.visible_to(_viewer(request))
-        .for_pages()
-        .with_lifecycle_disagreements(),
-        slug=slug,
+        Certification.objects.visible_to(_viewer(request)).for_pages(), slug=slug
     )
     features = _features()
     values = _values((cert,), features)
@@ -505,7 +502,6 @@ def compare(request, slugs):
         query = request.META.get("QUERY_STRING", "")
         return HttpResponsePermanentRedirect(url + (f"?{query}" if query else ""))
 
-    prefetch_related_objects(certifications, lifecycle_disagreements())
     priorities = list(Priority.objects.select_related("feature", "topic"))
     try:
         only_diff, chosen, fmt = _compare_options(request, priorities)
@@ -515,8 +511,12 @@ def compare(request, slugs):
     values = _values(certifications, features)
     domains = SkillDomain.objects.filter(
         certification__in=certifications, version__is_current=True
-    ).prefetch_related("topics")
-    overlap = skills_overlap(certifications=certifications, domains=domains)
+    ).topic_rows()
+    overlap = skills_overlap(
+        certifications=certifications,
+        domains=[DomainTopic(*row) for row in domains],
+        topics=Topic.objects.in_bulk(),
+    )
     matrix = build_matrix(
         certifications=certifications,
         features=features,

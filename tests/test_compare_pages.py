@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from certs.models import Certification, Feature, Priority
+from certs.models import Certification, Disagreement, Feature, Priority, Value
 
-from .factories import make_certification, make_faq, make_feature, make_value
+from .factories import make_certification, make_faq, make_feature, make_source, make_value
 
 pytestmark = pytest.mark.django_db
 
@@ -184,7 +184,27 @@ def test_query_count_is_constant(client, django_assert_num_queries, path):
         client.get(f"/compare/{path}/?p=cost&only=diff")
 
 
-COMPARE_QUERIES = 9
+COMPARE_QUERIES = 8
+
+
+def test_each_disagreement_shows_beside_its_own_fact(client):
+    # The disagreements of all compared certifications come in one query and are handed out.
+    fee = Value.objects.get(certification__slug="pmle", feature__slug="exam-fee")
+    elsewhere = make_source(publisher="Another Publisher")
+    Disagreement.objects.create(slug="fee-elsewhere", value=fee, source=elsewhere, says="USD 9.")
+    retired = Certification.objects.get(slug="ai-102")
+    Disagreement.objects.create(
+        slug="date-elsewhere", certification=retired, source=elsewhere, says="Never retired."
+    )
+    html = client.get("/compare/mla-c02-vs-pmle-vs-ai-102/").content.decode()
+    row = html.split('id="row-exam-fee"')[1].split("</tr>")[0]
+    cells = row.split("<td>")[1:]
+    assert ["Another Publisher</a> says: USD 9." in cell for cell in cells] == [False, True, False]
+    banners = html.split('<div class="banner')[1:]
+    assert [b.split(">")[0] for b in banners if "Never retired." in b] == [
+        ' banner--retired" role="note" aria-label="AI-102 retired"'
+    ]
+    assert html.count("Never retired.") == 1
 
 
 def test_pair_editorial_puts_each_verdict_under_its_own_certification(client):
