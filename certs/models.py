@@ -132,6 +132,17 @@ class CertificationQuerySet(PublishableQuerySet):
         return self.select_related("successor", "status_source")
 
 
+def withhold_draft_successors(certifications, user):
+    """Visitors are not told about a successor that is still a draft: its page would be a 404
+    to them, and the news may not be public yet. Unlinks it on these instances, which pages only
+    read; staff, who preview drafts, keep it. Successors must be loaded (`for_pages`)."""
+    if user.is_staff:
+        return
+    for cert in certifications:
+        if cert.successor_id is not None and not cert.successor.is_published:
+            cert.successor = None
+
+
 class Certification(Verified, models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=160, help_text="The exam's or certification's title.")

@@ -48,6 +48,7 @@ from .models import (
     Value,
     Weight,
     attach_disagreements,
+    withhold_draft_successors,
 )
 
 
@@ -94,6 +95,7 @@ def home(request):
     # successors and sources, onto the matchup.
     certs = Certification.objects.for_pages().in_bulk([matchup.first_id, matchup.second_id])
     matchup.first, matchup.second = certs[matchup.first_id], certs[matchup.second_id]
+    withhold_draft_successors((matchup.first, matchup.second), _viewer(request))
     blocks = list(EditorialBlock.objects.filter(matchup=matchup).select_related("source"))
     pair = (matchup.first, matchup.second)
     features = _features()
@@ -122,11 +124,7 @@ def home(request):
 
 @require_safe
 def catalog(request):
-    certifications = list(
-        Certification.objects.visible_to(_viewer(request))
-        .for_pages()
-        .order_by("vendor", "order", "slug")
-    )
+    certifications = _catalog(_viewer(request))
     page = seo.page(
         request,
         "AI/ML cloud certifications",
@@ -142,6 +140,7 @@ def certification(request, slug):
     cert = get_object_or_404(
         Certification.objects.visible_to(_viewer(request)).for_pages(), slug=slug
     )
+    withhold_draft_successors((cert,), _viewer(request))
     features = _features()
     values = _values((cert,), features)
     matrix = build_matrix(certifications=(cert,), features=features, values=values)
@@ -386,11 +385,7 @@ def fit_result(request):
     answers, missing = _complete_or_redirect(request, questions)
     if missing:
         return missing
-    certifications = list(
-        Certification.objects.visible_to(_viewer(request))
-        .for_pages()
-        .order_by("vendor", "order", "slug")
-    )
+    certifications = _catalog(_viewer(request))
     # The choices (with their questions) are loaded already: weights are plain rows that
     # point at them, not ~1,000 more model instances per request.
     choices = {choice.pk: choice for q in questions for choice in q.choices.all()}
@@ -432,9 +427,12 @@ def _bad_request(request, message):
 
 
 def _catalog(user):
-    return list(
+    """Every certification this viewer may see, in catalog order."""
+    certifications = list(
         Certification.objects.visible_to(user).for_pages().order_by("vendor", "order", "slug")
     )
+    withhold_draft_successors(certifications, user)
+    return certifications
 
 
 @require_safe
@@ -751,9 +749,9 @@ def changes(request, slug=None):
 
 @require_safe
 def lifecycle(request):
-    certifications = list(
-        Certification.objects.published().select_related("successor", "status_source")
-    )
+    certifications = list(Certification.objects.published().for_pages())
+    # Published ones only, for staff too: so only published successors are named.
+    withhold_draft_successors(certifications, AnonymousUser())
     versions = ExamVersion.objects.filter(certification__in=certifications).select_related(
         "certification", "source"
     )

@@ -248,3 +248,34 @@ def test_a_certification_taken_back_to_draft_hides_its_write_ups(client):
     assert client.get("/").status_code == 404
     sitemap = client.get("/sitemap.xml").content.decode()
     assert "pmle" not in sitemap  # neither its page nor any comparison with it
+
+
+def test_a_draft_successor_is_not_announced_to_visitors(client):
+    # AI-102's banner, status line, comparison swap, lifecycle entry and wizard note named and
+    # linked the successor even while it was a draft: a 404 for visitors, and news staff had
+    # not published yet. (Prose that staff wrote may still mention it: that is theirs to word.)
+    Certification.objects.filter(slug="ai-103").update(is_published=False)
+    wizard = "/fit/result/?" + "&".join(
+        f"{q}={a}"
+        for q, a in {
+            "background": "software-developer",
+            "goal": "build-ai-apps",
+            "languages": "python",
+            "cloud": "azure",
+            "experience": "under-two",
+            "budget": "moderate",
+            "time": "months",
+        }.items()
+    )
+    pages = ["/", "/certifications/", "/certifications/ai-102/", "/compare/pmle-vs-ai-102/"]
+    for path in [*pages, "/lifecycle/", wizard]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        html = response.content.decode()
+        assert "/certifications/ai-103/" not in html, path
+        assert "replaced by AI-103" not in html and "Compare AI-103 instead" not in html, path
+    # Staff preview drafts, successors included.
+    staff = get_user_model().objects.create_superuser("ed", "ed@example.com", "pw-long-enough-1")
+    client.force_login(staff)
+    for path in pages:
+        assert "/certifications/ai-103/" in client.get(path).content.decode(), path
