@@ -16,7 +16,16 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from .comparison import canonical_path_part
-from .models import Certification, ContentVersion, ExamVersion, Matchup, SkillDomain, Value
+from .models import (
+    Certification,
+    ContentVersion,
+    Disagreement,
+    ExamVersion,
+    FAQEntry,
+    Matchup,
+    SkillDomain,
+    Value,
+)
 
 
 @dataclass(frozen=True)
@@ -227,10 +236,14 @@ def _last_change(history, *conditions, **match):
 
 class CertificationSitemap(_SiteSitemap):
     """One page per published certification, last modified when it, one of its facts, exam
-    versions or skill domains last changed (the edit history records them all)."""
+    versions, skill domains, disagreeing sources or the questions it lists last changed (the
+    edit history records them all)."""
 
     def items(self):
         this = OuterRef("pk")
+        its_questions = FAQEntry.certifications.through.objects.filter(
+            certification_id=OuterRef(this)
+        ).values("faqentry_id")
         return list(
             Certification.objects.published()
             .annotate(
@@ -238,12 +251,24 @@ class CertificationSitemap(_SiteSitemap):
                 value_changed=_last_change(Value.history, certification_id=this),
                 version_changed=_last_change(ExamVersion.history, certification_id=this),
                 domain_changed=_last_change(SkillDomain.history, certification_id=this),
+                disagreement_changed=_last_change(
+                    Disagreement.history,
+                    Q(certification_id=this) | Q(value__certification_id=this),
+                ),
+                question_changed=_last_change(FAQEntry.history, id__in=its_questions),
             )
             .order_by("vendor", "order", "slug")
         )
 
     def lastmod(self, cert):
-        changes = (cert.self_changed, cert.value_changed, cert.version_changed, cert.domain_changed)
+        changes = (
+            cert.self_changed,
+            cert.value_changed,
+            cert.version_changed,
+            cert.domain_changed,
+            cert.disagreement_changed,
+            cert.question_changed,
+        )
         return max(filter(None, changes), default=None)
 
 

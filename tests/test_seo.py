@@ -155,6 +155,40 @@ def test_sitemap_lastmod_follows_an_edit_of_a_fact(client):
     )
 
 
+def test_sitemap_lastmod_follows_an_edit_of_a_question_shown_on_the_page(client):
+    # A certification page lists its FAQ entries: editing one used to leave lastmod behind.
+    before = sitemap_entries(client)
+    entry = FAQEntry.objects.filter(certifications__slug="ai-102").first()
+    entry.answer = entry.answer + " Checked again."
+    entry.save()
+    record = entry.history.latest()
+    record.history_date = datetime.datetime(2027, 5, 6, 10, 0, tzinfo=datetime.UTC)
+    record.save()
+    after = sitemap_entries(client)
+    for cert in entry.certifications.all():
+        assert after[f"http://testserver/certifications/{cert.slug}/"] == "2027-05-06"
+    unrelated = Certification.objects.exclude(faq_entries=entry).first()
+    page = f"http://testserver/certifications/{unrelated.slug}/"
+    assert after[page] == before[page]
+
+
+@pytest.mark.parametrize("about", ["value", "certification"])
+def test_sitemap_lastmod_follows_a_new_disagreeing_source(client, about):
+    from certs.models import Disagreement, Source
+
+    cert = Certification.objects.get(slug="mls-c01")
+    target = {"certification": cert}
+    if about == "value":
+        target = {"value": Value.objects.get(certification=cert, feature__slug="exam-fee")}
+    found = Disagreement.objects.create(
+        slug="elsewhere", source=Source.objects.first(), says="Something else.", **target
+    )
+    record = found.history.latest()
+    record.history_date = datetime.datetime(2027, 7, 8, 10, 0, tzinfo=datetime.UTC)
+    record.save()
+    assert sitemap_entries(client)["http://testserver/certifications/mls-c01/"] == "2027-07-08"
+
+
 def test_sitemap_lastmod_of_site_wide_pages_is_the_last_content_change(
     client, django_capture_on_commit_callbacks
 ):
