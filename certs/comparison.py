@@ -181,7 +181,8 @@ class CostRow:
         return f"cost-{self.years}-year{'s' if self.years > 1 else ''}"
 
 
-def _money(amount: Decimal, currency: str) -> str:
+def money(amount: Decimal, currency: str) -> str:
+    """'USD 1,234.50', or 'USD 150' for a whole amount."""
     text = f"{amount:,.2f}".removesuffix(".00")
     return f"{currency} {text}".strip()
 
@@ -217,7 +218,7 @@ def cost_of_holding(
             years,
             fee.amount,
             currency,
-            f"{_money(fee.amount, currency)} exam fee; the credential does not expire.",
+            f"{money(fee.amount, currency)} exam fee; the credential does not expire.",
             facts,
         )
     if validity is None or validity.amount is None:
@@ -230,7 +231,7 @@ def cost_of_holding(
             years,
             fee.amount,
             currency,
-            f"{_money(fee.amount, currency)} exam fee; valid for {months} months, so no renewal "
+            f"{money(fee.amount, currency)} exam fee; valid for {months} months, so no renewal "
             f"within {years} year{'s' if years > 1 else ''}.",
             facts,
         )
@@ -241,16 +242,16 @@ def cost_of_holding(
         )
     total = fee.amount + renewals * renewal_cost.amount
     renewal_text = (
-        "free" if renewal_cost.amount == 0 else _money(renewal_cost.amount, currency) + " each"
+        "free" if renewal_cost.amount == 0 else money(renewal_cost.amount, currency) + " each"
     )
     return CostCell(
         certification,
         years,
         total,
         currency,
-        f"{_money(fee.amount, currency)} exam fee + {renewals} renewal"
+        f"{money(fee.amount, currency)} exam fee + {renewals} renewal"
         f"{'s' if renewals > 1 else ''} every {months} months ({renewal_text}) = "
-        f"{_money(total, currency)}.",
+        f"{money(total, currency)}.",
         facts,
     )
 

@@ -500,7 +500,7 @@ def compare(request, slugs):
         query = request.META.get("QUERY_STRING", "")
         return HttpResponsePermanentRedirect(url + (f"?{query}" if query else ""))
 
-    priorities = list(Priority.objects.select_related("feature", "topic"))
+    priorities = list(Priority.objects.all())
     try:
         only_diff, chosen, fmt = _compare_options(request, priorities)
     except BadSelection as error:

@@ -103,6 +103,20 @@ def test_production_refuses_to_start_without_a_secret():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+def test_every_part_of_a_derived_cost_is_escaped(client):
+    # The cost cells are built in Python too (certs/templatetags/provenance.py).
+    from certs.models import Feature, Value
+
+    evil = "<i>X</i>"
+    Value.objects.filter(certification__slug="pmle", feature__slug="exam-fee").update(unit=evil)
+    Feature.objects.filter(slug="exam-fee").update(label=f"Fee {evil}")
+    html = client.get("/").content.decode()
+    assert evil not in html and evil.lower() not in html
+    costs = html.split('class="matrix__costs"')[1]
+    assert "&lt;i&gt;X&lt;/i&gt; " in costs  # the currency, before the amount
+    assert "fee &lt;i&gt;x&lt;/i&gt;</a>" in costs  # the row it was derived from
+
+
 def test_every_part_of_a_fact_is_escaped(client):
     # The value cells and provenance lines are built in Python (certs/templatetags).
     from certs.models import Disagreement, Value

@@ -1,4 +1,4 @@
-"""A fact's cell and its provenance line, as template tags.
+"""A fact's cell, a derived cost's cell and their provenance lines, as template tags.
 
 They are printed once per fact (a 4-way comparison prints over a hundred), and as Python they
 render several times faster than the same markup as included templates. Every value goes
@@ -11,6 +11,7 @@ from html import escape
 from django import template
 from django.utils.safestring import mark_safe
 
+from ..comparison import CostCell, money
 from ..models import Value
 
 register = template.Library()
@@ -57,6 +58,23 @@ def value_cell(value):
         )
     parts.append(source_line(value.source, value.verified_on, value.freshness, value.is_assessment))
     return mark_safe("\n".join(parts))
+
+
+@register.simple_tag
+def cost_cell(cell: CostCell):
+    """A derived cost as a table cell's content: the total (or why there is none), how it was
+    worked out, and links to the rows it was derived from."""
+    if cell.total is None:
+        total = '<span class="cell__value cell__value--missing">Not computable</span>'
+    else:
+        total = f'<span class="cell__value">{_e(money(cell.total, cell.currency))}</span>'
+    derived = ", ".join(
+        f'<a href="#row-{_e(f.feature.slug)}">{_e(f.feature.label.lower())}</a>' for f in cell.facts
+    )
+    return mark_safe(
+        f'{total}\n        <span class="cell__note">{_e(cell.explanation)}</span>\n        '
+        f'<span class="provenance">Derived from: {derived}</span>'
+    )
 
 
 def _publisher(src) -> str:
