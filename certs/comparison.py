@@ -285,11 +285,11 @@ class DomainTopic(NamedTuple):
     """One skill domain of a current blueprint with one of its topics (None when untagged): a
     plain row, since the overlap needs only ids and weights."""
 
-    domain: int
-    certification: int
+    domain_id: int
+    certification_id: int
     weight_min: Decimal
     weight_max: Decimal
-    topic: int | None
+    topic_id: int | None
 
 
 @dataclass(frozen=True)
@@ -325,14 +325,14 @@ def skills_overlap(
     weight: dict[int, Decimal] = {}
     topics_of_domain: dict[int, set[int]] = {}
     for row in domains:
-        if row.certification not in domains_of:
+        if row.certification_id not in domains_of:
             continue
-        if row.domain not in weight:
-            weight[row.domain] = (row.weight_min + row.weight_max) / 2
-            domains_of[row.certification].append(row.domain)
-            topics_of_domain[row.domain] = set()
-        if row.topic is not None:
-            topics_of_domain[row.domain].add(row.topic)
+        if row.domain_id not in weight:
+            weight[row.domain_id] = (row.weight_min + row.weight_max) / 2
+            domains_of[row.certification_id].append(row.domain_id)
+            topics_of_domain[row.domain_id] = set()
+        if row.topic_id is not None:
+            topics_of_domain[row.domain_id].add(row.topic_id)
     topics_of = {
         c.pk: set().union(*(topics_of_domain[d] for d in domains_of[c.pk])) for c in certifications
     }

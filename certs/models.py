@@ -5,6 +5,7 @@ again and again without duplicates and exported back byte for byte (see export_c
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -132,7 +133,7 @@ class CertificationQuerySet(PublishableQuerySet):
         return self.select_related("successor", "status_source")
 
 
-def withhold_draft_successors(certifications, user):
+def withhold_draft_successors(*, certifications: Iterable["Certification"], user) -> None:
     """Visitors are not told about a successor that is still a draft: its page would be a 404
     to them, and the news may not be public yet. Unlinks it on these instances, which pages only
     read; staff, who preview drafts, keep it. Successors must be loaded (`for_pages`)."""
@@ -635,7 +636,9 @@ def publish_blockers(*, quick_features, values) -> list[str]:
     return blockers
 
 
-def attach_disagreements(certifications, values):
+def attach_disagreements(
+    *, certifications: Iterable[Certification], values: Iterable[Value]
+) -> None:
     """Give each value its `other_sources` and each certification its `lifecycle_sources`:
     the further sources that say something else. One query for both kinds, however many
     there are; plain lists, far cheaper for templates than a related manager per object."""

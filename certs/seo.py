@@ -237,7 +237,8 @@ def _last_change(history, *conditions, **match):
 class CertificationSitemap(_SiteSitemap):
     """One page per published certification, last modified when it, one of its facts, exam
     versions, skill domains, disagreeing sources or the questions it lists last changed (the
-    edit history records them all)."""
+    edit history records them all). A question unlinked from the certification, or deleted,
+    no longer counts: the history keeps no record of the links themselves."""
 
     def items(self):
         this = OuterRef("pk")

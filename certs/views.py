@@ -77,7 +77,7 @@ def _values(certifications, features):
     values = list(Value.objects.for_pages().filter(certification__in=list(certs)))
     for value in values:
         value.certification, value.feature = certs[value.certification_id], by_id[value.feature_id]
-    attach_disagreements(certifications, values)
+    attach_disagreements(certifications=certifications, values=values)
     return values
 
 
@@ -95,7 +95,7 @@ def home(request):
     # successors and sources, onto the matchup.
     certs = Certification.objects.for_pages().in_bulk([matchup.first_id, matchup.second_id])
     matchup.first, matchup.second = certs[matchup.first_id], certs[matchup.second_id]
-    withhold_draft_successors((matchup.first, matchup.second), _viewer(request))
+    withhold_draft_successors(certifications=(matchup.first, matchup.second), user=_viewer(request))
     blocks = list(EditorialBlock.objects.filter(matchup=matchup).select_related("source"))
     pair = (matchup.first, matchup.second)
     features = _features()
@@ -140,7 +140,7 @@ def certification(request, slug):
     cert = get_object_or_404(
         Certification.objects.visible_to(_viewer(request)).for_pages(), slug=slug
     )
-    withhold_draft_successors((cert,), _viewer(request))
+    withhold_draft_successors(certifications=(cert,), user=_viewer(request))
     features = _features()
     values = _values((cert,), features)
     matrix = build_matrix(certifications=(cert,), features=features, values=values)
@@ -431,7 +431,7 @@ def _catalog(user):
     certifications = list(
         Certification.objects.visible_to(user).for_pages().order_by("vendor", "order", "slug")
     )
-    withhold_draft_successors(certifications, user)
+    withhold_draft_successors(certifications=certifications, user=user)
     return certifications
 
 
@@ -751,7 +751,7 @@ def changes(request, slug=None):
 def lifecycle(request):
     certifications = list(Certification.objects.published().for_pages())
     # Published ones only, for staff too: so only published successors are named.
-    withhold_draft_successors(certifications, AnonymousUser())
+    withhold_draft_successors(certifications=certifications, user=AnonymousUser())
     versions = ExamVersion.objects.filter(certification__in=certifications).select_related(
         "certification", "source"
     )

@@ -185,6 +185,31 @@ def test_verdict_names_the_leader_and_breaks_ties_honestly():
     assert personal_verdict(certifications=[x, y], priorities=[], values=values) is None
 
 
+def test_skills_overlap_weighs_domains_once_and_counts_untagged_ones():
+    from certs.models import Topic
+
+    x, y = cert(1, "x"), cert(2, "y")
+    mlops, data, genai = (Topic(pk=n, slug=s, name=s, order=n) for n, s in enumerate("abc", 1))
+    rows = [
+        # x: a domain tagged with two topics (two rows, one weight), one untagged domain
+        DomainTopic(10, 1, Decimal(20), Decimal(40), mlops.pk),
+        DomainTopic(10, 1, Decimal(20), Decimal(40), data.pk),
+        DomainTopic(11, 1, Decimal(60), Decimal(80), None),
+        # y: one domain on MLOps only
+        DomainTopic(20, 2, Decimal(100), Decimal(100), mlops.pk),
+        # a certification not compared is ignored
+        DomainTopic(30, 3, Decimal(50), Decimal(50), genai.pk),
+    ]
+    topics = {t.pk: t for t in (mlops, data, genai)}
+    overlap = skills_overlap(certifications=[x, y], domains=rows, topics=topics)
+    # x's weight: 30 (tagged) + 70 (untagged); only the tagged domain touches y's MLOps.
+    assert [(s.certification, s.percent) for s in overlap.shares] == [(x, 30), (y, 100)]
+    assert [(row.topic, row.percents) for row in overlap.grid] == [
+        (mlops, (30, 100)),
+        (data, (30, 0)),
+    ]
+
+
 @pytest.mark.django_db
 def test_skills_overlap_on_real_content():
     from certs.models import SkillDomain, Topic
