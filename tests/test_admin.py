@@ -1,5 +1,6 @@
 """Staff keep the facts current in the admin; invalid data is refused and nothing is saved."""
 
+import datetime
 from html.parser import HTMLParser
 
 import pytest
@@ -169,3 +170,15 @@ def test_a_bad_url_is_refused(staff):
     assert "Enter a valid URL." in response.content.decode()
     source.refresh_from_db()
     assert source.url.startswith("https://")
+
+
+def test_dates_are_british_in_the_admin(staff):
+    # The site is English only (USE_I18N off): formats still come from en-gb, day first.
+    cert = Certification.objects.get(slug="ai-102")
+    url = f"/admin/certs/certification/{cert.pk}/change/"
+    data = form_data(staff, url)
+    assert data["status_date"] == "30/06/2026"
+    data.update({"status_date": "01/07/2026", "_change_reason": "Day-first date"})
+    assert staff.post(url, data).status_code == 302
+    cert.refresh_from_db()
+    assert cert.status_date == datetime.date(2026, 7, 1)
