@@ -40,8 +40,11 @@ class Verified:
 
     @property
     def freshness(self):
+        return self.freshness_on(timezone.localdate())
+
+    def freshness_on(self, today: datetime.date):
         return freshness_of(
-            self.verified_on, today=timezone.localdate(), cadence_days=settings.REVIEW_CADENCE_DAYS
+            self.verified_on, today=today, cadence_days=settings.REVIEW_CADENCE_DAYS
         )
 
 

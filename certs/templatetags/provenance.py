@@ -9,6 +9,7 @@ lazy-string checks that made format_html the next bottleneck here.
 from html import escape
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from ..comparison import CostCell, money
@@ -40,9 +41,23 @@ def source_line(src, when=None, fresh=None, assessment=False):
 
 
 @register.simple_tag
+def value_cells(row):
+    """A comparison row's facts, one table cell per certification: one tag for the whole row
+    rather than one per cell, and today's date worked out once."""
+    today = timezone.localdate()
+    return mark_safe(
+        "".join(f"\n      <td>\n        {_cell(c.value, today)}\n      </td>" for c in row.cells)
+    )
+
+
+@register.simple_tag
 def value_cell(value):
     """One fact as a table cell's content: the value, its note, any sources that disagree, and
     its provenance. `value` comes from Value.objects.for_pages() (or is None)."""
+    return _cell(value, timezone.localdate())
+
+
+def _cell(value, today):
     if value is None:
         return _NO_ENTRY
     missing = " cell__value--missing" if value.availability != Value.Availability.STATED else ""
@@ -56,7 +71,8 @@ def value_cell(value):
             '<span class="cell__disagree"><strong>Sources disagree.</strong> '
             f"{_e(value.disagreement)}{says}</span>"
         )
-    parts.append(source_line(value.source, value.verified_on, value.freshness, value.is_assessment))
+    fresh = value.freshness_on(today)
+    parts.append(source_line(value.source, value.verified_on, fresh, value.is_assessment))
     return mark_safe("\n".join(parts))
 
 
