@@ -427,11 +427,17 @@ def _bad_request(request, message):
 
 
 def _catalog(user):
-    """Every certification this viewer may see, in catalog order."""
+    """Every certification this viewer may see, in catalog order, each pointing at its successor
+    among them: not joined again, and a draft successor is not among a visitor's."""
     certifications = list(
-        Certification.objects.visible_to(user).for_pages().order_by("vendor", "order", "slug")
+        Certification.objects.visible_to(user)
+        .select_related("status_source")
+        .order_by("vendor", "order", "slug")
     )
-    withhold_draft_successors(certifications=certifications, user=user)
+    by_pk = {c.pk: c for c in certifications}
+    for cert in certifications:
+        if cert.successor_id is not None:
+            cert.successor = by_pk.get(cert.successor_id)
     return certifications
 
 
