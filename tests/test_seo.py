@@ -98,6 +98,13 @@ def test_robots_txt_allows_crawling_and_points_at_the_sitemap(client):
     assert "admin" not in response.content.decode()  # the admin's address stays private
 
 
+def date_last_edit(obj, when):
+    """simple_history dates an edit now; pin a date the fixtures cannot have."""
+    record = obj.history.latest()
+    record.history_date = when
+    record.save()
+
+
 def sitemap_entries(client):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
@@ -141,10 +148,7 @@ def test_sitemap_lastmod_follows_an_edit_of_a_fact(client):
     value = Value.objects.get(certification__slug="mls-c01", feature__slug="exam-fee")
     value.note = value.note + " Re-read."
     value.save()
-    # simple_history dates the change now; pin a date the fixtures cannot have.
-    record = value.history.latest()
-    record.history_date = datetime.datetime(2027, 3, 4, 10, 0, tzinfo=datetime.UTC)
-    record.save()
+    date_last_edit(value, datetime.datetime(2027, 3, 4, 10, 0, tzinfo=datetime.UTC))
     after = sitemap_entries(client)
     url = "http://testserver/certifications/mls-c01/"
     assert after[url] == "2027-03-04"
@@ -161,9 +165,7 @@ def test_sitemap_lastmod_follows_an_edit_of_a_question_shown_on_the_page(client)
     entry = FAQEntry.objects.filter(certifications__slug="ai-102").first()
     entry.answer = entry.answer + " Checked again."
     entry.save()
-    record = entry.history.latest()
-    record.history_date = datetime.datetime(2027, 5, 6, 10, 0, tzinfo=datetime.UTC)
-    record.save()
+    date_last_edit(entry, datetime.datetime(2027, 5, 6, 10, 0, tzinfo=datetime.UTC))
     after = sitemap_entries(client)
     for cert in entry.certifications.all():
         assert after[f"http://testserver/certifications/{cert.slug}/"] == "2027-05-06"
@@ -183,9 +185,7 @@ def test_sitemap_lastmod_follows_a_new_disagreeing_source(client, about):
     found = Disagreement.objects.create(
         slug="elsewhere", source=Source.objects.first(), says="Something else.", **target
     )
-    record = found.history.latest()
-    record.history_date = datetime.datetime(2027, 7, 8, 10, 0, tzinfo=datetime.UTC)
-    record.save()
+    date_last_edit(found, datetime.datetime(2027, 7, 8, 10, 0, tzinfo=datetime.UTC))
     assert sitemap_entries(client)["http://testserver/certifications/mls-c01/"] == "2027-07-08"
 
 
@@ -376,7 +376,5 @@ def test_sitemap_lastmod_follows_an_edit_of_an_exam_version(client):
     version = ExamVersion.objects.filter(certification__slug="pmle").first()
     version.note = version.note + " Re-read."
     version.save()
-    record = version.history.latest()
-    record.history_date = datetime.datetime(2027, 5, 6, 9, 0, tzinfo=datetime.UTC)
-    record.save()
+    date_last_edit(version, datetime.datetime(2027, 5, 6, 9, 0, tzinfo=datetime.UTC))
     assert sitemap_entries(client)["http://testserver/certifications/pmle/"] == "2027-05-06"
