@@ -10,6 +10,7 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.template.loader import render_to_string
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -33,33 +34,57 @@ from .models import (
     Weight,
     publish_blockers,
 )
+from .revisions import RevisionGuardForm, revision_subquery, stale_rows
 
 admin.site.site_header = "CertCompare content"
 admin.site.site_title = "CertCompare admin"
 admin.site.index_title = "Keep every fact current"
 
 
-class ChangeReasonForm(forms.ModelForm):
+class ChangeReasonForm(RevisionGuardForm):
     change_reason = forms.CharField(
         required=False,
         max_length=100,
-        help_text="Recorded in the history with your name, e.g. “Vendor raised the fee”.",
+        help_text="Recorded in the history with your name, e.g. “Vendor raised the fee”. "
+        "Applies to the rows edited below too.",
     )
+
+
+def _with_fields(fieldsets, *names):
+    """The fieldsets plus any of `names` they do not show yet (hidden fields render invisibly)."""
+    shown = set(flatten_fieldsets(fieldsets))
+    missing = [name for name in names if name not in shown]
+    if not missing:
+        return fieldsets
+    *head, (title, options) = fieldsets
+    return [*head, (title, {**options, "fields": [*options["fields"], *missing]})]
+
+
+class GuardedInline:
+    """An inline whose rows refuse to save over a colleague's newer edit (certs/revisions.py)."""
+
+    form = RevisionGuardForm
+
+    def get_fieldsets(self, request, obj=None):
+        return _with_fields(super().get_fieldsets(request, obj), "seen_revision")
 
 
 class ContentAdmin(SimpleHistoryAdmin):
     """Every content model: history with a field-by-field diff and revert (django-simple-history),
-    and a change reason typed with each save, for the object and its inline rows alike."""
+    a change reason typed with each save, for the object and its inline rows alike, and a stale
+    form refused instead of saved over a colleague's edit."""
 
     form = ChangeReasonForm
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if "change_reason" in flatten_fieldsets(fieldsets):
-            return fieldsets
-        return [*fieldsets, ("Why this change", {"fields": ["change_reason"]})]
+        if "change_reason" not in flatten_fieldsets(fieldsets):
+            fieldsets = [*fieldsets, ("Why this change", {"fields": ["change_reason"]})]
+        return _with_fields(fieldsets, "seen_revision")
 
     def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            return  # an unchanged object is not written: its revision stays for colleagues
         obj._change_reason = form.cleaned_data.get("change_reason", "")
         super().save_model(request, obj, form, change)
 
@@ -67,11 +92,41 @@ class ContentAdmin(SimpleHistoryAdmin):
         reason = form.cleaned_data.get("change_reason", "")
         for obj in formset.save(commit=False):
             obj._change_reason = reason
+            obj._history_user = request.user
             obj.save()
         for obj in formset.deleted_objects:
             obj._change_reason = reason
+            obj._history_user = request.user
             obj.delete()
         formset.save_m2m()
+
+
+class GuardedActionsAdmin(ContentAdmin):
+    """A changelist whose bulk actions refuse rows changed since the list was shown: each row
+    carries its revision in a hidden field of the list's form."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(revision=revision_subquery(self.model))
+
+    @admin.display(description="revision")
+    def revision_marker(self, obj):
+        return render_to_string(
+            "admin/certs/revision_cell.html", {"pk": obj.pk, "revision": obj.revision or 0}
+        )
+
+    def refuse_stale(self, request, queryset) -> bool:
+        """True (with a message per row) when any selected row changed since the list was
+        shown; the action then changes nothing at all."""
+        problems = stale_rows(self.model, request.POST, list(queryset.values_list("pk", flat=True)))
+        for problem in problems:
+            self.message_user(request, problem, messages.ERROR)
+        if problems:
+            self.message_user(
+                request,
+                "Nothing was changed: the list above now shows the current values.",
+                messages.WARNING,
+            )
+        return bool(problems)
 
 
 class PublishGateFormSet(BaseInlineFormSet):
@@ -98,7 +153,7 @@ class PublishGateFormSet(BaseInlineFormSet):
             )
 
 
-class DisagreementInline(admin.TabularInline):
+class DisagreementInline(GuardedInline, admin.TabularInline):
     model = Disagreement
     extra = 0
     fk_name = "certification"
@@ -107,7 +162,7 @@ class DisagreementInline(admin.TabularInline):
     verbose_name = "source that disagrees about the lifecycle"
 
 
-class ValueInline(admin.StackedInline):
+class ValueInline(GuardedInline, admin.StackedInline):
     model = Value
     formset = PublishGateFormSet
     extra = 0
@@ -122,14 +177,14 @@ class ValueInline(admin.StackedInline):
     ordering = ["feature__category__order", "feature__order"]
 
 
-class ExamVersionInline(admin.TabularInline):
+class ExamVersionInline(GuardedInline, admin.TabularInline):
     model = ExamVersion
     extra = 0
     autocomplete_fields = ["source"]
     fields = ["slug", "label", "starts_on", "ends_on", "is_current", "source", "verified_on"]
 
 
-class SkillDomainInline(admin.TabularInline):
+class SkillDomainInline(GuardedInline, admin.TabularInline):
     model = SkillDomain
     extra = 0
     autocomplete_fields = ["source"]
@@ -146,7 +201,7 @@ class SkillDomainInline(admin.TabularInline):
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(GuardedActionsAdmin):
     list_display = [
         "short_name",
         "name",
@@ -157,6 +212,7 @@ class CertificationAdmin(admin.ModelAdmin):
         "successor",
         "is_published",
         "verified_on",
+        "revision_marker",
     ]
     list_display_links = ["short_name", "name"]
     list_filter = ["vendor", "level", "status", "is_published"]
@@ -198,7 +254,10 @@ class CertificationAdmin(admin.ModelAdmin):
     ]
 
     @admin.action(description="Publish the selected certifications")
+    @transaction.atomic
     def publish(self, request, queryset):
+        if self.refuse_stale(request, queryset):
+            return
         quick = list(Feature.objects.filter(is_quick_fact=True))
         for cert in queryset.prefetch_related("values"):
             blockers = publish_blockers(quick_features=quick, values=cert.values.all())
@@ -226,7 +285,6 @@ class SourceAdmin(ContentAdmin):
 @admin.register(Category)
 class CategoryAdmin(ContentAdmin):
     list_display = ["name", "slug", "order"]
-    list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -270,13 +328,12 @@ class SkillDomainAdmin(ContentAdmin):
 @admin.register(FAQEntry)
 class FAQEntryAdmin(ContentAdmin):
     list_display = ["question", "order", "verified_on"]
-    list_editable = ["order"]
     search_fields = ["question", "answer"]
     filter_horizontal = ["certifications", "sources"]
     prepopulated_fields = {"slug": ["question"]}
 
 
-class EditorialBlockInline(admin.StackedInline):
+class EditorialBlockInline(GuardedInline, admin.StackedInline):
     model = EditorialBlock
     extra = 0
     autocomplete_fields = ["certification", "source"]
@@ -315,7 +372,6 @@ class EditorialBlockAdmin(ContentAdmin):
 @admin.register(Topic)
 class TopicAdmin(ContentAdmin):
     list_display = ["name", "slug", "order"]
-    list_editable = ["order"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -323,12 +379,11 @@ class TopicAdmin(ContentAdmin):
 @admin.register(Priority)
 class PriorityAdmin(ContentAdmin):
     list_display = ["label", "slug", "feature", "topic", "prefer", "order"]
-    list_editable = ["order"]
     list_select_related = ["feature", "topic"]
     autocomplete_fields = ["feature", "topic"]
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(GuardedInline, admin.TabularInline):
     model = Choice
     extra = 0
     fields = ["slug", "label", "hint", "order"]
@@ -337,7 +392,6 @@ class ChoiceInline(admin.TabularInline):
 @admin.register(Question)
 class QuestionAdmin(ContentAdmin):
     list_display = ["text", "slug", "order"]
-    list_editable = ["order"]
     inlines = [ChoiceInline]
     prepopulated_fields = {"slug": ["text"]}
 
@@ -359,7 +413,7 @@ class ChoiceAdmin(ContentAdmin):
     list_select_related = ["question"]
 
 
-class ValueDisagreementInline(admin.TabularInline):
+class ValueDisagreementInline(GuardedInline, admin.TabularInline):
     model = Disagreement
     extra = 0
     fk_name = "value"
@@ -380,10 +434,18 @@ class DisagreementAdmin(ContentAdmin):
 
 
 @admin.register(FactToReverify)
-class FactToReverifyAdmin(admin.ModelAdmin):
+class FactToReverifyAdmin(GuardedActionsAdmin):
     """Facts older than the review cadence, oldest first, with a one-click re-verification."""
 
-    list_display = ["certification", "feature", "display", "source", "verified_on", "verified_by"]
+    list_display = [
+        "certification",
+        "feature",
+        "display",
+        "source",
+        "verified_on",
+        "verified_by",
+        "revision_marker",
+    ]
     list_select_related = ["certification", "feature", "source"]
     list_filter = ["certification__vendor", "certification"]
     actions = ["verified_today"]
@@ -400,6 +462,8 @@ class FactToReverifyAdmin(admin.ModelAdmin):
     def verified_today(self, request, queryset):
         today, who = timezone.localdate(), request.user.get_username()
         with transaction.atomic():
+            if self.refuse_stale(request, queryset):
+                return
             # Save as Value (not the proxy) so history and the content version see the change.
             values = Value.objects.filter(pk__in=queryset.values("pk"))
             for value in values:

@@ -8,7 +8,10 @@ request on any app server renders afresh; nothing is ever invalidated by hand.
 
 Where the version lives: with a shared cache (Redis) in the cache itself, fetched together with
 the page in one round trip; with a per-process cache, in the database, because other worker
-processes could not see a bump made in this one.
+processes could not see a bump made in this one. The database stays authoritative: the cached
+copy of the version lives for CONTENT_VERSION_CACHE_SECONDS only, then is read again from the
+database, so a bump that never reached the cache (it was down) or a stale copy that survived a
+cache restart hides an edit for that long at most.
 """
 
 import gzip
@@ -57,7 +60,7 @@ def bump_version() -> None:
     ContentVersion.objects.update_or_create(pk=1, defaults={"version": version, "changed_at": now})
     if _shared_cache():
         try:
-            cache.set(VERSION_KEY, version, timeout=None)
+            cache.set(VERSION_KEY, version, timeout=settings.CONTENT_VERSION_CACHE_SECONDS)
         except Exception:  # noqa: BLE001 - a cache outage must never block an edit
             log.warning("content version not written to the cache; pages stay uncached")
 
@@ -144,7 +147,7 @@ class PageCacheMiddleware:
                 version = found.get(VERSION_KEY)
                 if version is None:
                     version = read_version()
-                    cache.set(VERSION_KEY, version, timeout=None)
+                    cache.set(VERSION_KEY, version, timeout=settings.CONTENT_VERSION_CACHE_SECONDS)
                 return version, found.get(key)
             return read_version(), cache.get(key)
         except DatabaseError:

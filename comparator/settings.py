@@ -110,6 +110,17 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two editors saving at once must wait their turn, not fail (Django's SQLite notes): WAL
+    # lets pages read while an edit writes; IMMEDIATE takes the write lock when a transaction
+    # starts, so SQLite never has to abort one half-way ("database is locked") to avoid a
+    # deadlock; the timeout is how long a save queues behind another before giving up.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("DJANGO_SQLITE_BUSY_TIMEOUT", 20)),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared Redis cache when several app servers run; otherwise each process keeps its own.
@@ -135,6 +146,9 @@ else:
 # Whole public pages are cached under the content version (certs/caching.py).
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", 60 * 60 * 24))
+# The shared cache's copy of the content version is re-read from the database this often: the
+# longest an edit can stay hidden when its version bump could not be written to the cache.
+CONTENT_VERSION_CACHE_SECONDS = int(os.environ.get("DJANGO_CONTENT_VERSION_SECONDS", 60))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

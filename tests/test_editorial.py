@@ -2,6 +2,7 @@
 lockout, freshness, the public change log and its feeds, lifecycle dates, drafts."""
 
 import datetime
+import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urlencode
 
@@ -14,7 +15,7 @@ from certs.admin import CertificationAdmin
 from certs.models import Certification, Freshness, Value, freshness_of
 
 from .factories import make_certification
-from .test_admin import form_data
+from .admin_forms import form_data
 from .test_wizard_pages import ANSWERS
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,11 @@ def staff(client):
     user = get_user_model().objects.create_superuser("ed", "ed@example.com", "pw-long-enough-1")
     client.force_login(user)
     return client
+
+
+def list_revisions(client, url) -> dict:
+    """The revision of each row as the changelist shows it: a browser posts them with an action."""
+    return dict(re.findall(r'name="(seen-\d+)" value="(\d+)"', client.get(url).content.decode()))
 
 
 def change_fee(staff, text, reason="Vendor raised the fee"):
@@ -83,7 +89,8 @@ def test_publish_action_reports_blockers_and_publishes_complete_ones(staff):
     Certification.objects.filter(pk=complete.pk).update(is_published=False)
     response = staff.post(
         "/admin/certs/certification/",
-        {"action": "publish", "_selected_action": [draft.pk, complete.pk]},
+        {"action": "publish", "_selected_action": [draft.pk, complete.pk]}
+        | list_revisions(staff, "/admin/certs/certification/"),
         follow=True,
     )
     html = response.content.decode()
@@ -114,7 +121,8 @@ def test_re_verify_action_updates_only_the_selected_stale_facts(staff):
     chosen = stale[:2]
     staff.post(
         "/admin/certs/facttoreverify/",
-        {"action": "verified_today", "_selected_action": [v.pk for v in chosen]},
+        {"action": "verified_today", "_selected_action": [v.pk for v in chosen]}
+        | list_revisions(staff, "/admin/certs/facttoreverify/"),
     )
     for value in chosen:
         value.refresh_from_db()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_admin import FormFields
+from tests.admin_forms import FormFields
 
 pytestmark = pytest.mark.scale
 ROOT = Path(__file__).resolve().parents[2]
