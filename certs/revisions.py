@@ -97,10 +97,8 @@ def describe_changes(model, pk, seen: int, changes: dict | None) -> str:
     who = ", ".join(dict.fromkeys(_author(record) for record in later))
     when = timezone.localtime(latest.history_date).strftime("%Y-%m-%d %H:%M")
     reason = f" (reason: {latest.history_change_reason})" if latest.history_change_reason else ""
-    return (
-        f"{who} changed this {model._meta.concrete_model._meta.verbose_name} at {when}{reason} after you opened it: "
-        f"{what}."
-    )
+    noun = model._meta.concrete_model._meta.verbose_name
+    return f"{who} changed this {noun} at {when}{reason} after you opened it: {what}."
 
 
 def _as_form_data(field, value):

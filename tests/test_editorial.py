@@ -14,8 +14,8 @@ from django.core.management import call_command
 from certs.admin import CertificationAdmin
 from certs.models import Certification, Freshness, Value, freshness_of
 
-from .factories import make_certification
 from .admin_forms import form_data
+from .factories import make_certification
 from .test_wizard_pages import ANSWERS
 
 pytestmark = pytest.mark.django_db

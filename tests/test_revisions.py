@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def signed_in(name) -> Client:
-    user = get_user_model().objects.create_superuser(name, f"{name}@example.com", "pw-long-enough-1")
+    user = get_user_model().objects.create_superuser(
+        name, f"{name}@example.com", "pw-long-enough-1"
+    )
     client = Client()
     client.force_login(user)
     return client
