@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 /root/.pyenv/versions/3.13*/bin
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
 	2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: run serve test test-fast test-scale bench lint clean content export
+.PHONY: run serve test test-fast test-scale bench lint clean seed content export backup restore
 
 $(BIN)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -22,23 +22,41 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
-# Rebuild the local database from the fixtures (idempotent: loading twice changes nothing).
+# Start-up: migrate, and load the fixtures only into an empty database. Once it holds content,
+# the admin is the source of truth: a restart never touches a staff edit.
+seed: $(BIN)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_content --if-empty
+
+# DEVELOPMENT ONLY: throw away every content edit (and its history) in the local database and
+# reload fixtures/. Users are kept. To bring new fixtures into an edited database without losing
+# anything, run `manage.py load_content` instead (it merges and reports conflicts).
 content: $(BIN)/.installed
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_content
+	$(BIN)/python manage.py load_content --reset
 
-run: content
+run: seed
 	@if [ "$${DJANGO_DEBUG:-1}" = "0" ]; then $(BIN)/python manage.py collectstatic --noinput -v0; fi
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Production mode on this machine: gunicorn + whitenoise, DEBUG off, SQLite unless DATABASE_URL.
-serve: content
+serve: seed
 	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
 	DJANGO_DEBUG=0 $(BIN)/python -m gunicorn -c deploy/gunicorn.conf.py
 
-# Write the database back to fixtures/ so staff edits can be committed.
+# Write the database's content back to fixtures/ so staff edits can be reviewed and committed
+# (content only: the history and users are in `make backup`).
 export: $(BIN)/.installed
 	$(BIN)/python manage.py export_content
+
+# A consistent copy of the whole database (content, history, change log, users), safe while the
+# site runs; `make restore FILE=backups/…` puts one back (everything since is lost).
+backup: $(BIN)/.installed
+	$(BIN)/python manage.py backup $(if $(FILE),--output $(FILE))
+
+restore: $(BIN)/.installed
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/certcompare-….sqlite3"; exit 1; }
+	$(BIN)/python manage.py restore $(FILE)
 
 $(CHROMIUM):
 	@if [ "$$(id -u)" = "0" ]; then \
@@ -72,7 +90,7 @@ test-scale: $(BIN)/.installed $(CHROMIUM) $(NGINX)
 	SCALE_DATABASE_URL=$(SCALE_DATABASE_URL) SCALE_REDIS_URL=$(SCALE_REDIS_URL) $(BIN)/python -m pytest tests/scale -m scale -p no:cacheprovider
 
 # Throughput, latency, size and queries per page, plus a 60 s load test (see benchmarks/).
-bench: content
+bench: seed
 	$(BIN)/python benchmarks/bench.py
 
 # Everything but the browser tests, for a quick loop.

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from .content_load import take_fixture_version
 from .models import (
     Category,
     Certification,
@@ -24,6 +25,7 @@ from .models import (
     FactToReverify,
     FAQEntry,
     Feature,
+    FixtureConflict,
     Matchup,
     Priority,
     Question,
@@ -472,4 +474,38 @@ class FactToReverifyAdmin(GuardedActionsAdmin):
                 value.save(update_fields=["verified_on", "verified_by"])
         self.message_user(
             request, f"{len(values)} fact(s) marked as verified today by {who}.", messages.SUCCESS
+        )
+
+
+@admin.register(FixtureConflict)
+class FixtureConflictAdmin(admin.ModelAdmin):
+    """Rows a fixture load would have changed after staff did: the staff value was kept."""
+
+    list_display = ["model", "key", "differences", "detected_at"]
+    list_filter = ["model"]
+    search_fields = ["key", "differences"]
+    readonly_fields = ["model", "key", "object_id", "differences", "fixture", "detected_at"]
+    actions = ["take_fixture_version", "keep_database_version"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Take the fixture's version (replaces the staff edit)")
+    @transaction.atomic
+    def take_fixture_version(self, request, queryset):
+        for conflict in queryset:
+            take_fixture_version(conflict, user=request.user)
+        self.message_user(request, "The fixture's version now applies.", messages.SUCCESS)
+
+    @admin.action(description="Keep the database's version")
+    def keep_database_version(self, request, queryset):
+        queryset.delete()
+        self.message_user(
+            request,
+            "Kept. Run `make export` and commit fixtures/ so the fixtures agree; until then "
+            "the next load reports these rows again.",
+            messages.SUCCESS,
         )

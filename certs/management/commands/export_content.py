@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management.base import BaseCommand
 
-from .load_content import CONTENT_FILES
+from certs.content_load import CONTENT_FILES
 
 # Rows are written in natural-key order so that an export only changes where content changed.
 EXPORT_ORDER = {

@@ -1,70 +1,51 @@
-from django.apps import apps
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
+from certs import content_load
 from certs.caching import bump_version
-
-# Sources and rows come before what cites them: a required foreign key cannot be left for
-# loaddata to resolve later. One call loads them all as a single transaction.
-CONTENT_FILES = {
-    "sources.json": ["certs.source"],
-    "features.json": ["certs.category", "certs.feature", "certs.topic", "certs.priority"],
-    "catalog.json": ["certs.certification", "certs.examversion", "certs.skilldomain"],
-    "values.json": ["certs.value", "certs.disagreement"],
-    "faq.json": ["certs.faqentry"],
-    "editorial.json": ["certs.matchup", "certs.editorialblock"],
-    "wizard.json": ["certs.question", "certs.choice", "certs.weight"],
-}
-REASON = "Loaded from fixtures"
-
-
-def record_history() -> int:
-    """loaddata saves rows raw, which django-simple-history does not record. Give each row a
-    history entry when it has none, or when it differs from its latest entry, and leave every
-    unchanged row alone, so loading the same fixtures again adds nothing."""
-    now, created = timezone.now(), 0
-    for labels in CONTENT_FILES.values():
-        for label in labels:
-            model = apps.get_model(label)
-            history = model.history.model
-            fields = [f.attname for f in model._meta.fields]
-            latest = {}
-            for record in history.objects.order_by("history_date", "history_id"):
-                latest[record.id] = record
-            new = []
-            for obj in model._default_manager.all():
-                last = latest.get(obj.pk)
-                if last and all(getattr(last, f) == getattr(obj, f) for f in fields):
-                    continue
-                new.append(
-                    history(
-                        **{f: getattr(obj, f) for f in fields},
-                        history_date=now,
-                        history_type="~" if last else "+",
-                        history_change_reason=REASON,
-                    )
-                )
-            history.objects.bulk_create(new)
-            created += len(new)
-    return created
 
 
 class Command(BaseCommand):
-    help = "Load every content fixture (safe to run again: natural keys update, never duplicate)."
+    help = (
+        "Load the content fixtures. Into an empty database they are simply loaded; into one "
+        "staff have edited they are merged row by row: staff edits are kept, and a row both "
+        "sides changed is reported as a conflict (admin: Fixture conflicts), never overwritten."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Seed a new database; do nothing when it already holds content (start-up).",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Development only: throw away every content row, its history and every staff "
+            "edit, then load the fixtures afresh. Users are kept.",
+        )
 
     def handle(self, *args, **options):
+        if options["if_empty"] and not content_load.is_empty():
+            self.stdout.write(
+                "The database already holds content: fixtures not loaded, staff edits kept. "
+                "`manage.py load_content` merges new fixtures; `make content` resets."
+            )
+            return
         paths = [
-            str(settings.CONTENT_FIXTURE_DIR / name)
-            for name in CONTENT_FILES
+            settings.CONTENT_FIXTURE_DIR / name
+            for name in content_load.CONTENT_FILES
             if (settings.CONTENT_FIXTURE_DIR / name).exists()
         ]
         with transaction.atomic():
-            call_command("loaddata", *paths, verbosity=options["verbosity"])
-            created = record_history()
-        # loaddata saves rows "raw", without the per-save version bump: bump once for all.
+            if options["reset"]:
+                content_load.reset()
+            report = content_load.merge(paths)
+        # Rows are saved "raw", without the per-save version bump: bump once for all.
         bump_version()
         if options["verbosity"]:
-            self.stdout.write(f"{created} history entries recorded")
+            for line in report.lines():
+                self.stdout.write(line)
+        elif report.conflicts:
+            self.stderr.write(f"{len(report.conflicts)} fixture conflicts: see the admin.")
