@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -40,6 +41,15 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
+        if "database is locked" in str(exception):
+            # SQLite's busy timeout ran out behind another save: a queue, not an outage.
+            log.warning("save gave up waiting for the database lock: %s", exception)
+            waited = settings.DATABASES["default"].get("OPTIONS", {}).get("timeout", 5)
+            page = render_to_string("busy.html", {"waited": waited}, request=None)
+            response = HttpResponse(page, status=503)
+            response["Retry-After"] = "2"
+            response["Cache-Control"] = "no-store"
+            return response
         log.error("database unavailable: %s", exception)
         response = HttpResponse(render_to_string("503.html", request=None), status=503)
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)

@@ -152,3 +152,40 @@ def test_tracking_parameters_share_the_page_they_decorate(
     assert again.content == first.content and again["ETag"] == first["ETag"]
     other = client.get("/compare/pmle-vs-ai-103/")
     assert other["ETag"] != first["ETag"]  # a real option is still a different page
+
+
+def test_an_edit_whose_version_bump_missed_the_shared_cache_is_public_within_the_bound(
+    client, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Redis was down (or restarted with an older copy of the version) when an editor saved:
+    the database holds the new version, the cache an old one. The old copy expires after
+    CONTENT_VERSION_CACHE_SECONDS and is read again from the database."""
+    import time
+
+    from certs import caching
+
+    settings.CONTENT_VERSION_CACHE_SECONDS = 1
+    monkeypatch.setattr(caching, "_shared_cache", lambda: True)
+    before = client.get("/certifications/pmle/")
+    assert before.status_code == 200
+
+    real_set = cache.set
+
+    def cache_down_for_the_version(key, *args, **kwargs):
+        if key == caching.VERSION_KEY:
+            raise ConnectionError("Redis is restarting")
+        return real_set(key, *args, **kwargs)
+
+    fee = Value.objects.get(certification__slug="pmle", feature__slug="exam-fee")
+    with monkeypatch.context() as m:
+        m.setattr(cache, "set", cache_down_for_the_version)
+        with django_capture_on_commit_callbacks(execute=True):
+            fee.text = "USD 205 plus tax (edited while Redis was away)"
+            fee.save()
+    stale = client.get("/certifications/pmle/")
+    assert stale["ETag"] == before["ETag"]  # the stale copy of the version still wins, briefly
+
+    time.sleep(1.1)
+    fresh = client.get("/certifications/pmle/")
+    assert b"edited while Redis was away" in fresh.content
+    assert fresh["ETag"] != before["ETag"]
