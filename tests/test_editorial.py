@@ -69,6 +69,39 @@ def test_revert_restores_the_exact_earlier_values(staff):
     assert fee.history.first().history_change_reason == "Reverted to the loaded version"
 
 
+def test_a_certification_has_history_with_reasons_for_its_inline_rows_and_revert(staff):
+    cert = Certification.objects.get(slug="pmle")
+    original_name = cert.name
+    url = f"/admin/certs/certification/{cert.pk}/change/"
+    data = form_data(staff, url)
+    row = next(
+        k.removesuffix("-id")
+        for k, v in data.items()
+        if re.fullmatch(r"values-\d+-id", k)
+        and v == str(cert.values.get(feature__slug="exam-fee").pk)
+    )
+    data.update({"name": "Renamed by the vendor", f"{row}-text": "USD 215 plus tax"})
+    data["change_reason"] = "Vendor renamed the exam and raised the fee"
+    assert staff.post(url, data).status_code == 302
+
+    cert.refresh_from_db()
+    fee = cert.values.get(feature__slug="exam-fee")
+    for record in (cert.history.first(), fee.history.first()):
+        assert record.history_change_reason == "Vendor renamed the exam and raised the fee"
+        assert record.history_user.username == "ed"
+    page = staff.get(f"/admin/certs/certification/{cert.pk}/history/").content.decode()
+    assert "Vendor renamed the exam and raised the fee" in page
+    assert original_name in page and "Renamed by the vendor" in page  # the field diff
+
+    loaded = cert.history.order_by("history_id").first()
+    revert = f"/admin/certs/certification/{cert.pk}/history/{loaded.history_id}/"
+    data = form_data(staff, revert)
+    data["change_reason"] = "Back to the loaded name"
+    assert staff.post(revert, data).status_code == 302
+    cert.refresh_from_db()
+    assert cert.name == original_name
+
+
 def test_publishing_is_blocked_by_incomplete_quick_facts_and_names_the_rows(staff):
     draft = make_certification(slug="draft-cert", short_name="DRAFT-1")
     url = f"/admin/certs/certification/{draft.pk}/change/"
