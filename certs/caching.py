@@ -28,7 +28,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 
-from .seo import path_without_tracking
+from .tracking import path_without_tracking
 
 log = logging.getLogger(__name__)
 

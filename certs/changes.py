@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .models import Certification, ExamVersion, Source, Status
+from .models import Certification, ExamVersion, Feature, Source, Status, Value
 
 # Only what a reader sees counts as a change; a re-verification alone is not news.
 SHOWN_FIELDS = ("availability", "text", "amount", "unit", "source_id")
@@ -101,8 +101,8 @@ def lifecycle_events(
             Status.RETIRED: "retired",
             Status.ACTIVE: "status date",
         }[cert.status]
-        if cert.successor and cert.status in (Status.RETIRING, Status.RETIRED):
-            what += f"; replaced by {cert.successor.short_name}"
+        if cert.public_successor and cert.status in (Status.RETIRING, Status.RETIRED):
+            what += f"; replaced by {cert.public_successor.short_name}"
         events.append(LifecycleEvent(cert.status_date, cert, what, cert.status_source))
     for version in versions:
         if version.starts_on:
@@ -132,3 +132,20 @@ def split_by(events: list[LifecycleEvent], today: datetime.date):
     upcoming = [e for e in events if e.date >= today]
     past = [e for e in events if e.date < today]
     return upcoming, list(reversed(past))
+
+
+def change_log(*, certification=None, limit=100):
+    """Changes to published facts (optionally of one certification), newest first: for the
+    change-log pages and their feeds."""
+    published = {c.pk: c for c in Certification.objects.published()}
+    records = Value.history.filter(certification_id__in=list(published))
+    if certification is not None:
+        records = records.filter(certification_id=certification.pk)
+    changed_values = records.filter(history_type="~").values("id")
+    return value_changes(
+        records=records.filter(id__in=changed_values),
+        certifications=published,
+        features={f.pk: (f.label, f.slug) for f in Feature.objects.only("label", "slug")},
+        sources={s.pk: s for s in Source.objects.all()},
+        limit=limit,
+    )

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from .models import Category, Certification, Feature, Priority, Source, Topic, Value
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from .models import Category, Certification, Feature, Priority, Source, Status, Topic, Value
 
 MIN_COMPARED, MAX_COMPARED = 2, 4
 SEPARATOR = "-vs-"
@@ -20,7 +23,7 @@ COST_HORIZONS = (1, 3, 5)  # years
 FEE, RENEWAL_COST, VALIDITY = "exam-fee", "renewal-cost", "validity"
 
 
-class BadSelection(ValueError):
+class BadSelection(ValidationError):
     """A set of certifications that cannot be compared (wrong count, repeated)."""
 
 
@@ -454,3 +457,71 @@ def personal_verdict(
         on = ", ".join(lead.priority.label for lead in leads if leader in lead.leaders)
         summary = f"{leader.short_name} leads on {most} of your {ranked_text}: {on}."
     return Verdict(tuple(leads), leader if len(top) == 1 else None, summary)
+
+
+# Columns and downloads --------------------------------------------------------------------
+
+
+class Column(NamedTuple):
+    certification: Certification
+    swap_url: str | None  # the same comparison with its successor in its place, if it ends
+
+
+def columns(certifications: Sequence[Certification]) -> list[Column]:
+    """Each compared certification with, if it is retired or retiring, the address of the same
+    comparison with its successor (the one this viewer may see) in its place."""
+    found = []
+    for cert in certifications:
+        swap_url, successor = None, cert.public_successor
+        ending = cert.status in (Status.RETIRED, Status.RETIRING)
+        if ending and successor and successor not in certifications:
+            others = [o for o in certifications if o != cert]
+            swap_url = reverse("certs:compare", args=[canonical_path_part([successor, *others])])
+        found.append(Column(cert, swap_url))
+    return found
+
+
+def download_rows(*, matrix: "Matrix", costs) -> list[dict]:
+    """Every cell of the comparison, sourced and dated, as flat rows for CSV or JSON."""
+    rows = []
+    for group in matrix.groups:
+        for row in group.rows:
+            for cell in row.cells:
+                value = cell.value
+                rows.append(
+                    {
+                        "category": group.name,
+                        "row": row.feature.label,
+                        "row_id": row.feature.slug,
+                        "certification": cell.certification.slug,
+                        "value": value.display if value else "",
+                        "note": value.note if value else "",
+                        "basis": value.get_basis_display() if value else "",
+                        "sources_disagree": value.disagreement if value else "",
+                        "source": value.source.title if value and value.source else "",
+                        "source_url": value.source.url if value and value.source else "",
+                        "verified_on": value.verified_on.isoformat()
+                        if value and value.verified_on
+                        else "",
+                    }
+                )
+    for cost in costs:
+        for cell in cost.cells:
+            rows.append(
+                {
+                    "category": "Cost of holding it (derived)",
+                    "row": f"Cost over {cost.years} year{'s' if cost.years > 1 else ''}",
+                    "row_id": cost.slug,
+                    "certification": cell.certification.slug,
+                    "value": f"{cell.currency} {cell.total}" if cell.total is not None else "",
+                    "note": cell.explanation,
+                    "basis": "Derived from the facts above",
+                    "sources_disagree": "",
+                    "source": "; ".join(v.source.title for v in cell.facts if v.source),
+                    "source_url": "; ".join(v.source.url for v in cell.facts if v.source),
+                    "verified_on": min(
+                        (v.verified_on.isoformat() for v in cell.facts if v.verified_on), default=""
+                    ),
+                }
+            )
+    return rows

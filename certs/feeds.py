@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from .changes import change_log
 from .models import Certification
-from .views import change_log
 
 
 class ChangesFeed(Feed):

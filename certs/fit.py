@@ -211,7 +211,7 @@ def rank(*, model: Model, answers: Mapping[str, str]) -> FitResult:
 
     podium = 3
     notes = tuple(
-        RetiredNote(cert, would_rank, cert.successor)
+        RetiredNote(cert, would_rank, cert.public_successor)
         for cert, would_rank in retired
         if would_rank <= podium
     )

@@ -1,16 +1,19 @@
-"""Validation of the wizard's answers, which live in the query string and nowhere else."""
+"""Validation of every query string the site reads: the wizard's answers (which live in the
+query string and nowhere else), the comparison's options and the comparison picker. Bad input
+raises ValidationError with a message for the visitor; certs/htmx.py turns it into the 400
+page."""
+
+from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
-from .models import Question
-from .seo import is_tracking, without_tracking
+from .comparison import BadSelection, check_selection
+from .models import Certification, Priority, Question
+from .tracking import is_tracking, without_tracking
 
 MAX_QUERY_LENGTH = 1000  # seven answers fit in a few hundred characters
-
-
-class BadAnswers(Exception):
-    """The query string was tampered with or malformed; the message is shown to the visitor."""
 
 
 class AnswersForm(forms.Form):
@@ -38,23 +41,82 @@ def parse_answers(
     query: QueryDict, raw_query: str, questions: list[Question], *, allow_edit: bool
 ) -> tuple[dict[str, str], str | None]:
     """Return ({question slug: choice slug} for the answered questions, the question to edit),
-    or raise BadAnswers saying what is wrong."""
+    or raise ValidationError saying what is wrong."""
     # Tracking parameters (a long fbclid, a repeated utm_source) are no part of the answers:
     # they are neither counted nor checked, as the page cache ignores them too.
     if len(without_tracking(raw_query)) > MAX_QUERY_LENGTH:
-        raise BadAnswers("The address is far longer than any set of answers could make it.")
+        raise ValidationError("The address is far longer than any set of answers could make it.")
     keys = [key for key in query if not is_tracking(key)]
     known = {q.slug for q in questions} | ({"edit"} if allow_edit else set())
     unknown = sorted(set(keys) - known)
     if unknown:
-        raise BadAnswers(
+        raise ValidationError(
             f"The address contains answers to questions we never asked: {', '.join(unknown)}."
         )
     repeated = sorted(key for key in keys if len(query.getlist(key)) > 1)
     if repeated:
-        raise BadAnswers(f"The address gives more than one answer to: {', '.join(repeated)}.")
+        raise ValidationError(f"The address gives more than one answer to: {', '.join(repeated)}.")
     form = AnswersForm(query, questions=questions)
     if not form.is_valid():
-        raise BadAnswers(" ".join(e for errors in form.errors.values() for e in errors))
+        raise ValidationError(" ".join(e for errors in form.errors.values() for e in errors))
     answers = {q.slug: form.cleaned_data[q.slug] for q in questions if form.cleaned_data[q.slug]}
     return answers, form.cleaned_data["edit"] or None
+
+
+def has_answers(query: QueryDict) -> bool:
+    """Whether the query string carries anything but tracking parameters."""
+    return any(not is_tracking(key) for key in query)
+
+
+@dataclass(frozen=True)
+class CompareOptions:
+    only_differences: bool
+    priorities: list[Priority]  # the chosen ones, in the page's order
+    format: str | None  # "csv", "json" or None for the page
+
+
+def compare_options(query: QueryDict, priorities: list[Priority]) -> CompareOptions:
+    """The comparison's options (?only=diff, ?p=…, ?format=…), or ValidationError naming every
+    value that is wrong."""
+    problems = []
+    only = query.getlist("only")
+    if only not in ([], ["diff"]):
+        problems.append("only must be “diff”")
+    formats = query.getlist("format")
+    if formats not in ([], ["csv"], ["json"]):
+        problems.append("format must be “csv” or “json”")
+    known = {p.slug for p in priorities}
+    wanted = query.getlist("p")
+    if any(slug not in known for slug in wanted) or len(set(wanted)) != len(wanted):
+        problems.append("p must name each priority at most once, from the list on the page")
+    if problems:
+        raise ValidationError("This comparison cannot be shown: " + "; ".join(problems) + ".")
+    return CompareOptions(
+        only_differences=bool(only),
+        priorities=[p for p in priorities if p.slug in wanted],
+        format=formats[0] if formats else None,
+    )
+
+
+@dataclass(frozen=True)
+class Picked:
+    slugs: list[str]  # as ticked, for the form shown again
+    certifications: list[Certification]  # empty when nothing (valid) was picked
+    error: str = ""  # a mistake in the form, shown beside it (not a tampered request)
+
+
+def picked(query: QueryDict, catalog: list[Certification]) -> Picked:
+    """What the comparison picker's ?c=… asks for. A name we do not cover is a tampered or
+    stale link (ValidationError); a wrong number of ticks is a mistake the form shows."""
+    slugs = query.getlist("c")
+    by_slug = {c.slug: c for c in catalog}
+    unknown = [slug for slug in slugs if slug not in by_slug]
+    if unknown:
+        raise ValidationError(f"We do not cover a certification called “{unknown[0]}”.")
+    if not slugs:
+        return Picked(slugs, [])
+    try:
+        check_selection(slugs)
+    except BadSelection as error:
+        return Picked(slugs, [], error=" ".join(error.messages))
+    return Picked(slugs, [by_slug[s] for s in slugs])

@@ -12,6 +12,8 @@ import re
 import time
 import uuid
 
+from .tracking import path_without_tracking
+
 request_id = contextvars.ContextVar("request_id", default="-")
 log = logging.getLogger("certs.requests")
 
@@ -25,10 +27,6 @@ class RequestLogMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        # Imported here: this module is also loaded by LOGGING, before the apps are ready.
-        from .seo import path_without_tracking
-
-        self.logged_path = path_without_tracking
 
     def __call__(self, request):
         started = time.perf_counter()
@@ -51,7 +49,7 @@ class RequestLogMiddleware:
                     "http": {
                         "method": request.method,
                         # fbclid, gclid and the like identify people; they are not logged.
-                        "path": self.logged_path(request),
+                        "path": path_without_tracking(request),
                         "status": response.status_code,
                         "bytes": _length(response),
                         "ms": round((time.perf_counter() - started) * 1000, 2),

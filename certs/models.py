@@ -135,16 +135,30 @@ class CertificationQuerySet(PublishableQuerySet):
     def for_pages(self):
         return self.select_related("successor", "status_source")
 
+    def catalog(self, user) -> list["Certification"]:
+        """Every certification this viewer may see, in catalog order, each with its
+        `public_successor` found among them (not joined again; a draft successor is not among
+        a visitor's)."""
+        certifications = list(
+            self.visible_to(user)
+            .select_related("status_source")
+            .order_by("vendor", "order", "slug")
+        )
+        by_pk = {c.pk: c for c in certifications}
+        for cert in certifications:
+            cert.public_successor = by_pk.get(cert.successor_id)
+        return certifications
 
-def withhold_draft_successors(*, certifications: Iterable["Certification"], user) -> None:
-    """Visitors are not told about a successor that is still a draft: its page would be a 404
-    to them, and the news may not be public yet. Unlinks it on these instances, which pages only
-    read; staff, who preview drafts, keep it. Successors must be loaded (`for_pages`)."""
-    if user.is_staff:
-        return
+
+def show_public_successors(certifications: Iterable["Certification"], *, user) -> None:
+    """Give each certification its `public_successor`: the successor this viewer may be told
+    about. Visitors are not told about a successor that is still a draft (its page would be a
+    404 to them, and the news may not be public yet); staff, who preview drafts, are.
+    Successors must be loaded (`for_pages`)."""
     for cert in certifications:
-        if cert.successor_id is not None and not cert.successor.is_published:
-            cert.successor = None
+        successor = cert.successor if cert.successor_id is not None else None
+        visible = successor is not None and (user.is_staff or successor.is_published)
+        cert.public_successor = successor if visible else None
 
 
 class Certification(Verified, models.Model):
@@ -179,6 +193,10 @@ class Certification(Verified, models.Model):
 
     history = HistoricalRecords()
     objects = CertificationQuerySet.as_manager()
+
+    # Display only, never saved: set by the queryset methods and helpers that load pages.
+    public_successor = None  # the successor this viewer may be told about
+    lifecycle_sources = ()  # further sources that give another date (attach_disagreements)
 
     class Meta:
         ordering = ["vendor", "order", "slug"]
@@ -380,6 +398,12 @@ class Category(models.Model):
         return (self.slug,)
 
 
+class FeatureQuerySet(SlugQuerySet):
+    def for_matrix(self):
+        """Every row of the comparison with its category, in display order."""
+        return self.select_related("category")
+
+
 class Feature(models.Model):
     """A row of the comparison: what is compared, and the kind of value it holds."""
 
@@ -409,7 +433,7 @@ class Feature(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = SlugQuerySet.as_manager()
+    objects = FeatureQuerySet.as_manager()
 
     class Meta:
         ordering = ["category__order", "order", "slug"]
@@ -479,6 +503,19 @@ class ValueQuerySet(models.QuerySet):
     def for_pages(self):
         return self.select_related("source")
 
+    def for_matrix(self, *, certifications, features) -> list["Value"]:
+        """The values of these certifications, with the certification and feature objects
+        already in hand attached rather than fetched again (a third of the instances per page),
+        and the sources that disagree with a value or a lifecycle: two queries."""
+        certs = {c.pk: c for c in certifications}
+        by_id = {f.pk: f for f in features}
+        values = list(self.for_pages().filter(certification__in=list(certs)))
+        for value in values:
+            value.certification = certs[value.certification_id]
+            value.feature = by_id[value.feature_id]
+        attach_disagreements(certifications=certifications, values=values)
+        return values
+
 
 class Value(Verified, models.Model):
     """A cell: what one certification says for one feature, with where it comes from."""
@@ -520,6 +557,8 @@ class Value(Verified, models.Model):
 
     history = HistoricalRecords()
     objects = ValueQuerySet.as_manager()
+
+    other_sources = ()  # display only: further sources that say otherwise (attach_disagreements)
 
     class Meta:
         ordering = ["certification", "feature"]
@@ -639,6 +678,11 @@ def publish_blockers(*, quick_features, values) -> list[str]:
     return blockers
 
 
+def last_reviewed(values: Iterable[Value]) -> datetime.date | None:
+    """A page is as fresh as its oldest fact."""
+    return min((v.verified_on for v in values if v.verified_on), default=None)
+
+
 def attach_disagreements(
     *, certifications: Iterable[Certification], values: Iterable[Value]
 ) -> None:
@@ -699,6 +743,28 @@ class MatchupQuerySet(PublishableQuerySet):
     def among(self, certifications):
         """Write-ups whose two certifications are both in `certifications`."""
         return self.filter(first__in=certifications, second__in=certifications)
+
+    def featured(self, user):
+        """The home page's write-up with both certifications loaded for pages (their
+        `public_successor` set), or None: two queries, cheaper than one join."""
+        matchup = self.filter(is_featured=True).visible_to(user).first()
+        if matchup is None:
+            return None
+        certs = Certification.objects.for_pages().in_bulk([matchup.first_id, matchup.second_id])
+        matchup.first, matchup.second = certs[matchup.first_id], certs[matchup.second_id]
+        show_public_successors((matchup.first, matchup.second), user=user)
+        return matchup
+
+    def of_pair(self, certifications, *, user):
+        """The write-up of exactly these two certifications, pointing at the instances in
+        hand, or None. Always one query, so the count does not depend on how many are
+        compared."""
+        matchups = list(self.visible_to(user).among(certifications))
+        if not matchups or len(certifications) != 2:
+            return None
+        matchup, by_id = matchups[0], {c.pk: c for c in certifications}
+        matchup.first, matchup.second = by_id[matchup.first_id], by_id[matchup.second_id]
+        return matchup
 
 
 class Matchup(Verified, models.Model):

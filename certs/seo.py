@@ -6,7 +6,7 @@ Plain functions and data; the views decide what each page is, the base template 
 import json
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote_plus, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -26,6 +26,7 @@ from .models import (
     SkillDomain,
     Value,
 )
+from .tracking import path_without_tracking
 
 
 @dataclass(frozen=True)
@@ -79,32 +80,6 @@ def describe(text: str, limit: int = 160) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-# Added to links by social networks, newsletters and ad platforms: never part of what a page
-# shows, so they neither change the answer, nor make a new page-cache entry, nor appear in the
-# links we print.
-_TRACKING = re.compile(
-    r"utm_\w+|fbclid|gclid|gbraid|wbraid|dclid|msclkid|twclid|igshid|mc_cid|mc_eid|_ga|_gl"
-)
-
-
-def is_tracking(name: str) -> bool:
-    return _TRACKING.fullmatch(name) is not None
-
-
-def without_tracking(query_string: str) -> str:
-    """A raw query string minus its tracking parameters, the rest exactly as sent."""
-    return "&".join(
-        part
-        for part in query_string.split("&")
-        if part and not is_tracking(unquote_plus(part.partition("=")[0]))
-    )
-
-
-def path_without_tracking(request) -> str:
-    query = without_tracking(request.META.get("QUERY_STRING", ""))
-    return request.path + (f"?{query}" if query else "")
-
-
 def origin(request) -> str:
     """The site's address, scheme and host without a trailing slash: DJANGO_SITE_URL, or as
     this request reached it."""
@@ -120,6 +95,16 @@ def page(request, title: str, description: str, **extra) -> Page:
         full_path=path_without_tracking(request),
         **extra,
     )
+
+
+def trail(*steps) -> tuple[tuple[str, str], ...]:
+    """A breadcrumb trail from the home page: (name, path) pairs, or certifications."""
+    crumbs = [("Home", reverse("certs:home"))]
+    for step in steps:
+        if isinstance(step, Certification):
+            step = (step.short_name, step.get_absolute_url())
+        crumbs.append(step)
+    return tuple(crumbs)
 
 
 def breadcrumb_list(trail, site: str) -> dict:

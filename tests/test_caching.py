@@ -107,7 +107,7 @@ def test_database_down_gives_a_503_page(client, monkeypatch):
     def broken(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("certs.views.FAQEntry.objects.prefetch_related", broken)
+    monkeypatch.setattr("certs.models.FAQEntry.objects.prefetch_related", broken)
     response = client.get("/faq/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"

@@ -245,7 +245,7 @@ def test_change_log_and_feeds(staff, client):
 
 
 def test_lifecycle_page_splits_upcoming_and_past(client, monkeypatch):
-    monkeypatch.setattr("certs.views.timezone.localdate", lambda: datetime.date(2026, 11, 25))
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: datetime.date(2026, 11, 25))
     html = client.get("/lifecycle/").content.decode()
     coming, past = html.split('id="already-happened"')
     assert "MLA-C01" in coming and "14 Jan 2027" in coming

@@ -3,6 +3,7 @@
 import itertools
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def model():
     questions = list(Question.objects.prefetch_related("choices"))
-    certifications = list(Certification.objects.for_pages().order_by("vendor", "order", "slug"))
+    certifications = Certification.objects.catalog(AnonymousUser())
     weights = list(Weight.objects.select_related("choice__question"))
     return build_model(questions=questions, certifications=certifications, weights=weights)
 

@@ -80,7 +80,7 @@ def test_an_error_is_logged_with_the_request_id_and_traceback(client, monkeypatc
     def broken(*args, **kwargs):
         raise RuntimeError("boom in a view")
 
-    monkeypatch.setattr("certs.views.seo.page", broken)
+    monkeypatch.setattr("certs.seo.page", broken)
     client.raise_request_exception = False
     response = client.get("/sources/")
     assert response.status_code == 500
@@ -96,7 +96,7 @@ def test_a_database_outage_is_logged_with_the_request_id(client, monkeypatch, lo
     def unreachable(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("certs.views.Source.objects.all", unreachable)
+    monkeypatch.setattr("certs.models.Source.objects.all", unreachable)
     response = client.get("/sources/")
     assert response.status_code == 503
     errors = [line for line in log_lines() if line["level"] == "ERROR"]

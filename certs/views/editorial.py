@@ -1,0 +1,66 @@
+"""Editorial integrity in public: what changed (the change log; its Atom feeds are in
+certs/feeds.py) and what is coming (lifecycle dates)."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from .. import seo
+from ..changes import change_log, lifecycle_events, split_by
+from ..models import Certification, ExamVersion, show_public_successors
+
+
+@require_safe
+def changes(request, slug=None):
+    cert = None
+    if slug is not None:
+        cert = get_object_or_404(Certification.objects.published(), slug=slug)
+    context = {
+        "cert": cert,
+        "changes": change_log(certification=cert),
+        "certifications": Certification.objects.published().order_by("vendor", "order"),
+        "page": _changes_page(request, cert),
+    }
+    return render(request, "certs/changes.html", context)
+
+
+def _changes_page(request, cert):
+    if cert is None:
+        return seo.page(
+            request,
+            "What changed",
+            "Every change to a published fact about the Google Cloud, Microsoft and AWS AI/ML "
+            "certifications, newest first, with the source behind it.",
+        )
+    return seo.page(
+        request,
+        f"What changed: {cert.short_name}",
+        f"Every change to a published fact about {cert.name}, newest first, with its source.",
+        breadcrumbs=seo.trail(
+            ("Certifications", reverse("certs:catalog")),
+            cert,
+            ("What changed", reverse("certs:certification-changes", args=[cert.slug])),
+        ),
+    )
+
+
+@require_safe
+def lifecycle(request):
+    certifications = list(Certification.objects.published().for_pages())
+    # Published ones only, for staff too: so only published successors are named.
+    show_public_successors(certifications, user=AnonymousUser())
+    versions = ExamVersion.objects.filter(certification__in=certifications).select_related(
+        "certification", "source"
+    )
+    events = lifecycle_events(certifications=certifications, versions=list(versions))
+    upcoming, past = split_by(events, timezone.localdate())
+    page = seo.page(
+        request,
+        "Lifecycle dates",
+        "Launches, exam updates, retirements and successors of the Google Cloud, Microsoft and "
+        "AWS AI/ML certifications: what is coming up and what already happened.",
+    )
+    sections = [("Coming up", upcoming), ("Already happened", past)]
+    return render(request, "certs/lifecycle.html", {"sections": sections, "page": page})

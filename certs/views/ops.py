@@ -1,0 +1,76 @@
+"""For machines and for when things go wrong: robots.txt, the favicon browsers ask for, the
+load balancer's health checks, and the 400/404/500 pages."""
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from .. import seo
+from ..htmx import NotCovered
+
+
+@require_safe
+def robots_txt(request):
+    """Everything public may be crawled: pages that should stay out of search results (wizard
+    steps, downloads) say so themselves, and the admin's address is not advertised here."""
+    sitemap_url = seo.origin(request) + reverse("sitemap")
+    return HttpResponse(
+        f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n",
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links to: point them at the icon."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))
+
+
+# For the load balancer. Never cached (see certs/caching.py), never rendered with templates.
+
+
+@require_safe
+def healthz(request):
+    """Liveness: the process answers."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_safe
+def readyz(request):
+    """Readiness: the database and the cache both answer."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except DatabaseError as error:
+        checks["database"] = f"unavailable: {error.__class__.__name__}"
+    try:
+        cache.set("readyz", "1", timeout=5)
+        checks["cache"] = "ok" if cache.get("readyz") == "1" else "unavailable: no round trip"
+    except Exception as error:  # noqa: BLE001 - any cache client error means not ready
+        checks["cache"] = f"unavailable: {error.__class__.__name__}"
+    ready = all(value == "ok" for value in checks.values())
+    response = JsonResponse(
+        {"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def bad_request(request, exception=None):
+    # The exception's text is for the logs, not for visitors.
+    return render(request, "400.html", status=400)
+
+
+def page_not_found(request, exception=None):
+    message = str(exception) if isinstance(exception, NotCovered) else ""
+    return render(request, "404.html", {"message": message}, status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)

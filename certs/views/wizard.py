@@ -1,0 +1,170 @@
+"""The "which certification fits me" wizard. Its state is the query string: no session, no
+cookie, so every step and the result can be bookmarked, shared, cached and answered by any app
+server. Tampered answers get the wizard's own 400 page, which offers a fresh start."""
+
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from .. import seo
+from ..fit import WeightRow, build_model, rank
+from ..forms import has_answers, parse_answers
+from ..htmx import for_htmx
+from ..models import Certification, Question, Weight
+from . import viewer
+
+DESCRIPTION = (
+    "Answer a few short questions and see the Google Cloud, Microsoft and AWS AI/ML "
+    "certifications ranked for you, with the reasons."
+)
+
+
+def _page(request, title: str, *, noindex=True):
+    # Steps and results live in the query string: shareable, but not pages to index.
+    return seo.page(request, title, DESCRIPTION, noindex=noindex)
+
+
+def _bad_answers(request) -> dict:
+    return {
+        "step": "bad",
+        "announcement": "Those answers could not be read.",
+        "page": _page(request, "Those answers could not be read"),
+    }
+
+
+wizard_view = for_htmx(
+    fragment="fit-panel", invalid_template="certs/fit.html", invalid_context=_bad_answers
+)
+
+
+def _questions():
+    return list(Question.objects.prefetch_related("choices"))
+
+
+def _answers(request, questions, *, allow_edit=False):
+    raw = request.META.get("QUERY_STRING", "")
+    return parse_answers(request.GET, raw, questions, allow_edit=allow_edit)
+
+
+def _url(name, answers, **extra):
+    query = urlencode({**answers, **extra})
+    return reverse(f"certs:{name}") + (f"?{query}" if query else "")
+
+
+def _render(request, context):
+    return TemplateResponse(request, "certs/fit.html", context)
+
+
+@wizard_view
+def fit_start(request):
+    # Answers sent to the start page skip it; a newsletter's utm_source alone does not.
+    if has_answers(request.GET):
+        answers, _ = _answers(request, _questions())
+        return redirect(_url("fit-question", answers))
+    context = {
+        "step": "start",
+        "total": Question.objects.count(),
+        "first_url": reverse("certs:fit-question"),
+        "announcement": "Which certification fits you: start.",
+        "page": _page(request, "Which certification fits you?", noindex=False),
+    }
+    return _render(request, context)
+
+
+@wizard_view
+def fit_question(request):
+    questions = _questions()
+    answers, edit = _answers(request, questions, allow_edit=True)
+    unanswered = [q for q in questions if q.slug not in answers]
+    if not edit and not unanswered:
+        return redirect(_url("fit-check", answers))
+    question = next(q for q in questions if q.slug == edit) if edit else unanswered[0]
+    n, total = questions.index(question) + 1, len(questions)
+    # Once this answer is in, go to the check page if nothing else is missing.
+    done_after = all(q.slug in answers or q == question for q in questions)
+    previous = questions[n - 2].slug if n > 1 else None
+    context = {
+        "step": "question",
+        "question": question,
+        "number": n,
+        "total": total,
+        "selected": answers.get(question.slug),
+        "hidden": {slug: choice for slug, choice in answers.items() if slug != question.slug},
+        "action": reverse("certs:fit-check" if done_after else "certs:fit-question"),
+        "back_url": _url("fit-question", answers, edit=previous)
+        if previous
+        else reverse("certs:fit-start"),
+        "announcement": f"Question {n} of {total}: {question.text}",
+        "page": _page(request, f"{question.text} (question {n} of {total})"),
+    }
+    return _render(request, context)
+
+
+def _complete_or_redirect(request, questions):
+    answers, _ = _answers(request, questions)
+    if any(q.slug not in answers for q in questions):
+        return answers, redirect(_url("fit-question", answers))
+    return answers, None
+
+
+@wizard_view
+def fit_check(request):
+    questions = _questions()
+    answers, missing = _complete_or_redirect(request, questions)
+    if missing:
+        return missing
+    rows = [
+        (
+            q,
+            next(c for c in q.choices.all() if c.slug == answers[q.slug]),
+            _url("fit-question", answers, edit=q.slug),
+        )
+        for q in questions
+    ]
+    context = {
+        "step": "check",
+        "rows": rows,
+        "result_url": _url("fit-result", answers),
+        "announcement": "Check your answers.",
+        "page": _page(request, "Check your answers"),
+    }
+    return _render(request, context)
+
+
+@wizard_view
+def fit_result(request):
+    questions = _questions()
+    answers, missing = _complete_or_redirect(request, questions)
+    if missing:
+        return missing
+    result = rank(model=_model(questions, viewer(request)), answers=answers)
+    top = result.top.certification.short_name
+    context = {
+        "step": "result",
+        "result": result,
+        "check_url": _url("fit-check", answers),
+        "share_url": request.build_absolute_uri(_url("fit-result", answers)),
+        "counterfactuals": [
+            (cf, _url("fit-result", {**answers, cf.question.slug: cf.choice_slug}))
+            for cf in result.counterfactuals
+        ],
+        "announcement": f"Your result: {top} ranks first.",
+        "page": _page(request, f"Your result: {top}"),
+    }
+    return _render(request, context)
+
+
+def _model(questions, user):
+    """The scoring model: every certification this viewer may see, and the weights as plain
+    rows pointing at the choices already loaded (not ~1,000 more model instances)."""
+    choices = {choice.pk: choice for q in questions for choice in q.choices.all()}
+    weights = [
+        WeightRow(choices[choice_id], certification_id, points, reason)
+        for choice_id, certification_id, points, reason in Weight.objects.values_list(
+            "choice_id", "certification_id", "points", "reason"
+        )
+    ]
+    certifications = Certification.objects.catalog(user)
+    return build_model(questions=questions, certifications=certifications, weights=weights)
