@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from . import seo
+from .caching import ALL_PARAMETERS, CacheSkipped, reads_query, shared_cache_call
 from .changes import lifecycle_events, split_by, value_changes
 from .comparison import (
     BadSelection,
@@ -30,6 +30,7 @@ from .comparison import (
     skills_overlap,
     split_slugs,
 )
+from .downloads import spreadsheet_safe_row
 from .fit import WeightRow, build_model, rank
 from .forms import BadAnswers, parse_answers
 from .models import (
@@ -50,12 +51,13 @@ from .models import (
     attach_disagreements,
     withhold_draft_successors,
 )
+from .security import is_staff_user
 
 
 def _viewer(request):
     """The signed-in user when there is a session cookie, else an anonymous one. Visitors never
     touch the session, so their pages need no query for it and do not vary on cookies."""
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+    if settings.SESSION_COOKIE_NAME in request.COOKIES and is_staff_user(request.user):
         return request.user
     return AnonymousUser()
 
@@ -173,7 +175,7 @@ def certification(request, slug):
 
 @require_safe
 def faq(request):
-    entries = FAQEntry.objects.prefetch_related(
+    entries = FAQEntry.objects.visible_to(_viewer(request)).prefetch_related(
         Prefetch("certifications", queryset=Certification.objects.visible_to(_viewer(request))),
         "sources",
     )
@@ -196,7 +198,11 @@ def sources(request):
         "Every source behind the facts on CertCompare: official exam guides, vendor blogs and "
         "pricing pages, with who published each one and when we read it.",
     )
-    return render(request, "certs/sources.html", {"sources": Source.objects.all(), "page": page})
+    return render(
+        request,
+        "certs/sources.html",
+        {"sources": Source.objects.visible_to(_viewer(request)), "page": page},
+    )
 
 
 def _trail(*steps):
@@ -270,8 +276,10 @@ def _answers(request, questions, *, allow_edit=False):
 
 
 def _wizard_view(view):
-    """Turn tampered answers into the wizard's 400 page, and vary on HX-Request."""
+    """Turn tampered answers into the wizard's 400 page, and vary on HX-Request. Every parameter
+    is an answer (others get the 400 page), so the page cache keys on all of them."""
 
+    @reads_query(ALL_PARAMETERS)
     @require_safe
     @vary_on_headers("HX-Request")
     @functools.wraps(view)
@@ -441,6 +449,7 @@ def _catalog(user):
     return certifications
 
 
+@reads_query("c")
 @require_safe
 @vary_on_headers("HX-Request")
 def compare_picker(request):
@@ -486,6 +495,7 @@ def _compare_options(request, priorities):
     return bool(only), chosen, (formats[0] if formats else None)
 
 
+@reads_query("only", "p", "format")
 @require_safe
 @vary_on_headers("HX-Request")
 def compare(request, slugs):
@@ -648,7 +658,7 @@ def _compare_download(fmt, canonical, matrix, costs):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         writer = csv.DictWriter(response, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(spreadsheet_safe_row(row) for row in rows)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -676,7 +686,8 @@ def healthz(request):
 
 @require_safe
 def readyz(request):
-    """Readiness: the database and the cache both answer."""
+    """Readiness: 503 when the database does not answer. The cache down only makes the server
+    "degraded" (200): pages are still served, uncached, so a load balancer must keep it."""
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -685,13 +696,19 @@ def readyz(request):
     except DatabaseError as error:
         checks["database"] = f"unavailable: {error.__class__.__name__}"
     try:
-        cache.set("readyz", "1", timeout=5)
-        checks["cache"] = "ok" if cache.get("readyz") == "1" else "unavailable: no round trip"
-    except Exception as error:  # noqa: BLE001 - any cache client error means not ready
+        shared_cache_call("set", "readyz", "1", timeout=5)
+        round_trip = shared_cache_call("get", "readyz") == "1"
+        checks["cache"] = "ok" if round_trip else "unavailable: no round trip"
+    except CacheSkipped:
+        checks["cache"] = "unavailable: skipped for a few seconds after a failure"
+    except Exception as error:  # noqa: BLE001 - any cache client error means no cache
         checks["cache"] = f"unavailable: {error.__class__.__name__}"
-    ready = all(value == "ok" for value in checks.values())
+    if checks["database"] != "ok":
+        status = "unavailable"
+    else:
+        status = "ok" if checks["cache"] == "ok" else "degraded"
     response = JsonResponse(
-        {"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503
+        {"status": status, **checks}, status=503 if status == "unavailable" else 200
     )
     response["Cache-Control"] = "no-store"
     return response
