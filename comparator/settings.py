@@ -135,7 +135,7 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A hung database gives the 503 page within seconds instead of holding every worker until
 # gunicorn kills it; cached pages are served meanwhile (they need no database with Redis).
-DATABASE_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_DB_TIMEOUT_SECONDS", 3))
+DATABASE_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_DB_TIMEOUT_SECONDS", 2))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "certs.postgresql"  # waits limited client-side too
     DATABASES["default"].setdefault("OPTIONS", {}).update(
