@@ -55,8 +55,9 @@ from .security import is_staff_user
 
 
 def _viewer(request):
-    """The signed-in user when there is a session cookie, else an anonymous one. Visitors never
-    touch the session, so their pages need no query for it and do not vary on cookies."""
+    """The signed-in member of staff (verified by the second factor when it is required) when
+    there is a session cookie, else an anonymous user. Visitors never touch the session, so
+    their pages need no query for it and do not vary on cookies."""
     if settings.SESSION_COOKIE_NAME in request.COOKIES and is_staff_user(request.user):
         return request.user
     return AnonymousUser()
