@@ -37,7 +37,11 @@ from .models import (
     publish_blockers,
 )
 from .revisions import RevisionGuardForm, revision_subquery, stale_rows
+from .twofactor import StaffAdminSite
 
+# django-otp's documented way to guard the default site: every admin page, and its sign-in form,
+# then asks for the second factor when REQUIRE_2FA is on.
+admin.site.__class__ = StaffAdminSite
 admin.site.site_header = "CertCompare content"
 admin.site.site_title = "CertCompare admin"
 admin.site.index_title = "Keep every fact current"

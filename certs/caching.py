@@ -12,6 +12,11 @@ processes could not see a bump made in this one. The database stays authoritativ
 copy of the version lives for CONTENT_VERSION_CACHE_SECONDS only, then is read again from the
 database, so a bump that never reached the cache (it was down) or a stale copy that survived a
 cache restart hides an edit for that long at most.
+
+Nobody outside can defeat it: only a request carrying a real staff session (proved by the
+signed `staff` cookie, see is_staff_request) skips it, and a page is keyed only on the query
+parameters its view reads (reads_query), so made-up parameters share the one entry. When Redis
+fails, a circuit breaker stops asking it for a few seconds instead of waiting on every request.
 """
 
 import gzip
@@ -19,6 +24,8 @@ import hashlib
 import logging
 import time
 from email.utils import formatdate
+from functools import lru_cache
+from urllib.parse import unquote_plus
 
 from django.apps import apps
 from django.conf import settings
@@ -26,9 +33,11 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
-from .tracking import path_without_tracking
+from .tracking import is_tracking, without_tracking
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +45,96 @@ VERSION_KEY = "content-version"
 PUBLIC_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
 PRIVATE_CACHE_CONTROL = "private, no-store"
 _SKIPPED_HEADERS = {"set-cookie", "date", "content-length", "content-encoding"}
+# Set next to the session cookie when staff sign in (certs.middleware.StaffCookieMiddleware);
+# nginx bypasses its cache only for requests that carry it.
+STAFF_COOKIE = "staff"
+ALL_PARAMETERS = "*"
+
+
+class Breaker:
+    """After a shared-cache failure, the cache is skipped for `pause` seconds, so a hung Redis
+    costs one short timeout per process every few seconds, not one (or three) per request. One
+    warning when an outage starts, one line when it ends."""
+
+    def __init__(self, pause: float):
+        self.pause = pause
+        self.skip_until = 0.0
+        self.down = False
+
+    def allows(self) -> bool:
+        return time.monotonic() >= self.skip_until
+
+    def failed(self, error: Exception) -> None:
+        self.skip_until = time.monotonic() + self.pause
+        if not self.down:
+            self.down = True
+            log.warning(
+                "page cache unavailable (%s); serving uncached, retrying every %g s",
+                error.__class__.__name__,
+                self.pause,
+            )
+
+    def succeeded(self) -> None:
+        if self.down:
+            self.down = False
+            log.warning("page cache available again")
+
+
+breaker = Breaker(pause=5.0)
+
+
+class CacheSkipped(Exception):
+    """The breaker is open: the shared cache was not asked."""
+
+
+def shared_cache_call(method: str, *args, **kwargs):
+    """A call to the shared cache through the breaker. Raises CacheSkipped while it is open and
+    the cache client's own error when the call fails (which opens it)."""
+    if not breaker.allows():
+        raise CacheSkipped
+    try:
+        result = getattr(cache, method)(*args, **kwargs)
+    except Exception as error:  # noqa: BLE001 - any client error: connection, timeout, protocol
+        breaker.failed(error)
+        raise
+    breaker.succeeded()
+    return result
+
+
+def staff_marker(session_key: str) -> str:
+    """The `staff` cookie's value: a keyed hash of the session key, which nobody can make up
+    without the secret key and which fits only that session."""
+    return salted_hmac("certs.staff-cookie", session_key, algorithm="sha256").hexdigest()
+
+
+def is_staff_request(request) -> bool:
+    """Whether the request carries a session that was a staff session when the marker was set:
+    checked without touching the session store, so a forged cookie costs nothing."""
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    marker = request.COOKIES.get(STAFF_COOKIE)
+    return bool(session_key and marker) and constant_time_compare(marker, staff_marker(session_key))
+
+
+def reads_query(*names: str):
+    """Declares the query parameters a view reads. The page cache keys a page on these alone,
+    so `?miss=123` is answered from the entry of the plain page instead of storing a new one.
+    A view that refuses any parameter it does not know (with a 400, never stored) declares
+    ALL_PARAMETERS. Put it above the other decorators."""
+
+    def decorate(view):
+        view.query_parameters = frozenset(names)
+        return view
+
+    return decorate
+
+
+@lru_cache(maxsize=4096)
+def _parameters_read(path: str) -> frozenset:
+    try:
+        view = resolve(path).func
+    except Resolver404:
+        return frozenset()
+    return getattr(view, "query_parameters", frozenset())
 
 
 def _shared_cache() -> bool:
@@ -92,7 +191,7 @@ def connect_signals() -> None:
 def _cacheable_request(request) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:  # staff: always fresh, never stored
+    if is_staff_request(request):  # staff: always fresh, never stored
         return False
     path = request.path
     return not (
@@ -107,9 +206,24 @@ def _page_key(request) -> str:
     if request.headers.get("HX-History-Restore-Request") == "true":
         variant = "r"
     # The host is part of the page: canonical links, share links and the sitemap are absolute.
-    url = f"{request.scheme}://{request.get_host()}{path_without_tracking(request)}"
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{_query_read(request)}"
     digest = hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
     return f"page:{variant}:{digest}"
+
+
+def _query_read(request) -> str:
+    """The query string as sent, minus the parameters this page does not read."""
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return ""
+    names = _parameters_read(request.path_info)
+    if ALL_PARAMETERS in names:
+        return without_tracking(query)
+    return "&".join(
+        part
+        for part in query.split("&")
+        if (name := unquote_plus(part.partition("=")[0])) in names and not is_tracking(name)
+    )
 
 
 class PageCacheMiddleware:
@@ -125,6 +239,8 @@ class PageCacheMiddleware:
                 response["Cache-Control"] = PRIVATE_CACHE_CONTROL
             return response
 
+        # Whatever session cookie a visitor sends, the page is rendered as for any visitor.
+        request.COOKIES.pop(settings.SESSION_COOKIE_NAME, None)
         key = _page_key(request)
         version, entry = self._lookup(key)
         if entry is not None and version is not None and entry["version"] == version:
@@ -134,9 +250,12 @@ class PageCacheMiddleware:
         if version is not None and self._storable(response):
             entry = self._entry(response, version)
             try:
-                cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
-            except Exception:  # noqa: BLE001
-                log.warning("page cache unavailable; serving %s uncached", request.path)
+                if _shared_cache():
+                    shared_cache_call("set", key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+                else:
+                    cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+            except Exception:  # noqa: BLE001, S110 - logged once per outage by the breaker
+                pass
             return self._answer(request, entry)
         return response
 
@@ -144,17 +263,18 @@ class PageCacheMiddleware:
         """(current version, stored entry); (None, None) when neither store can be read."""
         try:
             if _shared_cache():
-                found = cache.get_many([VERSION_KEY, key])
+                found = shared_cache_call("get_many", [VERSION_KEY, key])
                 version = found.get(VERSION_KEY)
                 if version is None:
                     version = read_version()
-                    cache.set(VERSION_KEY, version, timeout=settings.CONTENT_VERSION_CACHE_SECONDS)
+                    shared_cache_call(
+                        "set", VERSION_KEY, version, timeout=settings.CONTENT_VERSION_CACHE_SECONDS
+                    )
                 return version, found.get(key)
             return read_version(), cache.get(key)
         except DatabaseError:
             return None, None
-        except Exception:  # noqa: BLE001 - e.g. Redis down: serve uncached, say so in the log
-            log.warning("page cache unavailable; serving uncached")
+        except Exception:  # noqa: BLE001 - e.g. Redis down: serve uncached (the breaker logs)
             return None, None
 
     @staticmethod

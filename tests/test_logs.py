@@ -96,7 +96,7 @@ def test_a_database_outage_is_logged_with_the_request_id(client, monkeypatch, lo
     def unreachable(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("certs.models.Source.objects.all", unreachable)
+    monkeypatch.setattr("certs.models.Source.objects.visible_to", unreachable)
     response = client.get("/sources/")
     assert response.status_code == 503
     errors = [line for line in log_lines() if line["level"] == "ERROR"]

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from .. import seo
+from ..caching import reads_query
 from ..comparison import (
     DomainTopic,
     build_matrix,
@@ -22,12 +23,14 @@ from ..comparison import (
     skills_overlap,
     split_slugs,
 )
+from ..downloads import spreadsheet_safe_row
 from ..forms import CompareOptions, compare_options, picked
 from ..htmx import NotCovered, for_htmx
 from ..models import Certification, Feature, Matchup, Priority, SkillDomain, Topic, Value
 from . import viewer
 
 
+@reads_query("c")
 @for_htmx(fragment="compare-table")
 def compare_picker(request):
     catalog = Certification.objects.catalog(viewer(request))
@@ -45,6 +48,7 @@ def compare_picker(request):
     return TemplateResponse(request, "certs/compare.html", {**context, "error": pick.error})
 
 
+@reads_query("only", "p", "format")
 @for_htmx(fragment="compare-table")
 def compare(request, slugs):
     # The picker lists the whole catalog anyway: the compared ones are taken from it.
@@ -143,7 +147,7 @@ def _download(fmt: str, canonical: str, context: dict) -> HttpResponse:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         writer = csv.DictWriter(response, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(spreadsheet_safe_row(row) for row in rows)
     response["Content-Disposition"] = f'attachment; filename="compare-{canonical}.{fmt}"'
     response["X-Robots-Tag"] = "noindex"
     return response

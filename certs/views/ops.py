@@ -1,7 +1,6 @@
 """For machines and for when things go wrong: robots.txt, the favicon browsers ask for, the
 load balancer's health checks, and the 400/404/500 pages."""
 
-from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
@@ -10,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from .. import seo
+from ..caching import CacheSkipped, shared_cache_call
 from ..htmx import NotCovered
 
 
@@ -41,7 +41,8 @@ def healthz(request):
 
 @require_safe
 def readyz(request):
-    """Readiness: the database and the cache both answer."""
+    """Readiness: 503 when the database does not answer. The cache down only makes the server
+    "degraded" (200): pages are still served, uncached, so a load balancer must keep it."""
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -50,13 +51,19 @@ def readyz(request):
     except DatabaseError as error:
         checks["database"] = f"unavailable: {error.__class__.__name__}"
     try:
-        cache.set("readyz", "1", timeout=5)
-        checks["cache"] = "ok" if cache.get("readyz") == "1" else "unavailable: no round trip"
-    except Exception as error:  # noqa: BLE001 - any cache client error means not ready
+        shared_cache_call("set", "readyz", "1", timeout=5)
+        round_trip = shared_cache_call("get", "readyz") == "1"
+        checks["cache"] = "ok" if round_trip else "unavailable: no round trip"
+    except CacheSkipped:
+        checks["cache"] = "unavailable: skipped for a few seconds after a failure"
+    except Exception as error:  # noqa: BLE001 - any cache client error means no cache
         checks["cache"] = f"unavailable: {error.__class__.__name__}"
-    ready = all(value == "ok" for value in checks.values())
+    if checks["database"] != "ok":
+        status = "unavailable"
+    else:
+        status = "ok" if checks["cache"] == "ok" else "degraded"
     response = JsonResponse(
-        {"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503
+        {"status": status, **checks}, status=503 if status == "unavailable" else 200
     )
     response["Cache-Control"] = "no-store"
     return response

@@ -94,7 +94,9 @@ def certification(request, slug):
 def faq(request):
     visible = Certification.objects.visible_to(viewer(request))
     entries = list(
-        FAQEntry.objects.prefetch_related(Prefetch("certifications", queryset=visible), "sources")
+        FAQEntry.objects.visible_to(viewer(request)).prefetch_related(
+            Prefetch("certifications", queryset=visible), "sources"
+        )
     )
     page = seo.page(
         request,
@@ -114,4 +116,5 @@ def sources(request):
         "Every source behind the facts on CertCompare: official exam guides, vendor blogs and "
         "pricing pages, with who published each one and when we read it.",
     )
-    return render(request, "certs/sources.html", {"sources": Source.objects.all(), "page": page})
+    sources = Source.objects.visible_to(viewer(request))
+    return render(request, "certs/sources.html", {"sources": sources, "page": page})

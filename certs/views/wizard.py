@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from .. import seo
+from ..caching import ALL_PARAMETERS, reads_query
 from ..fit import WeightRow, build_model, rank
 from ..forms import has_answers, parse_answers
 from ..htmx import for_htmx
@@ -34,9 +35,13 @@ def _bad_answers(request) -> dict:
     }
 
 
-wizard_view = for_htmx(
-    fragment="fit-panel", invalid_template="certs/fit.html", invalid_context=_bad_answers
-)
+def wizard_view(view):
+    """Page or fragment, tampered answers as the wizard's 400 page. Every parameter is an
+    answer (others get the 400 page), so the page cache keys on all of them."""
+    wrapped = for_htmx(
+        fragment="fit-panel", invalid_template="certs/fit.html", invalid_context=_bad_answers
+    )(view)
+    return reads_query(ALL_PARAMETERS)(wrapped)
 
 
 def _questions():

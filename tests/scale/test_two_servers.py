@@ -6,6 +6,7 @@ import http.cookiejar
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATABASE_URL = os.environ.get("SCALE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("SCALE_REDIS_URL", "redis://127.0.0.1:6379/15")
 SCALE_DB = "certcompare_scale"
+RECOVERY_CODES: list[str] = []
 
 
 def free_port() -> int:
@@ -115,12 +117,15 @@ class Server:
 
 
 class Proxy:
-    """A TCP forwarder in front of PostgreSQL that the test can switch off and on."""
+    """A TCP forwarder in front of PostgreSQL that the test can switch off and on, or pause: a
+    paused proxy accepts connections and data but forwards nothing, as a hung server would."""
 
     def __init__(self, target_port):
         self.port, self.target = free_port(), target_port
         self.running = False
         self.connections = []
+        self.flowing = threading.Event()
+        self.flowing.set()
 
     def start(self):
         self.server = socket.create_server(("127.0.0.1", self.port), reuse_port=True)
@@ -154,10 +159,10 @@ class Proxy:
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pipe(source, sink):
+    def _pipe(self, source, sink):
         try:
             while data := source.recv(65536):
+                self.flowing.wait()
                 sink.sendall(data)
         except OSError:
             pass
@@ -183,6 +188,7 @@ def database():
     manage("migrate", "--noinput", "-v0")
     manage("load_content", "-v0")
     manage("collectstatic", "--noinput", "-v0")
+    # Outside DEBUG staff need their second factor: the editor signs in with recovery codes.
     subprocess.run(
         [
             sys.executable,
@@ -197,6 +203,16 @@ def database():
         check=True,
         timeout=60,
     )
+    enrolment = subprocess.run(
+        [sys.executable, "manage.py", "two_factor", "editor"],
+        cwd=ROOT,
+        env=env(),
+        check=True,
+        timeout=60,
+        capture_output=True,
+        text=True,
+    ).stdout
+    RECOVERY_CODES.extend(re.findall(r"^  ([a-z2-7]{8})$", enrolment, re.M))
     yield
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {SCALE_DB} WITH (FORCE)")
@@ -212,6 +228,7 @@ def admin_session(server):
             "csrfmiddlewaretoken": token,
             "username": "editor",
             "password": "scale-test-password-1",
+            "otp_token": RECOVERY_CODES.pop(),
             "next": "/admin/",
         }
     ).encode()
@@ -220,6 +237,7 @@ def admin_session(server):
     )
     with opener.open(request, timeout=10) as response:
         assert "/admin/" in response.url and "Log out" in response.read().decode()
+    assert {cookie.name for cookie in jar} >= {"sessionid", "staff"}
     return opener
 
 
@@ -295,7 +313,9 @@ def test_redis_outage_serves_pages_uncached(database, tmp_path):
             status, headers, html = get(server.url + "/faq/")
             assert status == 200 and "Frequently asked questions" in html
             assert "ETag" not in headers
-        assert get(server.url + "/readyz")[0] == 503
+        # Still serving pages: the load balancer must keep this server.
+        status, _, body = get(server.url + "/readyz")
+        assert status == 200 and '"status": "degraded"' in body
         assert "page cache unavailable" in server.log.read_text()
     finally:
         server.stop()
@@ -369,10 +389,19 @@ def test_nginx_in_front_caches_public_pages_and_follows_requests_by_id(database,
         assert hits[0]["Cache-Control"].startswith("public")
         assert "Content-Security-Policy" in hits[0]
 
-        # Anyone with a session cookie (staff) bypasses the cache and is never stored.
-        staff = get(page, headers={"Cookie": "sessionid=x"})[1]
-        assert staff["X-Cache-Status"] == "BYPASS"
-        assert staff["Cache-Control"] == "private, no-store"
+        # A session cookie alone is no reason to skip the cache ...
+        forged = get(page, headers={"Cookie": "sessionid=x"})[1]
+        assert forged["X-Cache-Status"] == "HIT"
+        # ... only the staff cookie is, and a made-up one gets the public page from the app's
+        # own cache (never stored by nginx: it could be a real member of staff).
+        forged = get(page, headers={"Cookie": "sessionid=x; staff=x"})[1]
+        assert forged["X-Cache-Status"] == "BYPASS"
+        assert forged["Cache-Control"].startswith("public") and "ETag" in forged
+        opener = admin_session(server)  # cookies are per host, not per port: nginx gets them
+        request = urllib.request.Request(page)
+        with opener.open(request, timeout=10) as response:
+            assert response.headers["X-Cache-Status"] == "BYPASS"
+            assert response.headers["Cache-Control"] == "private, no-store"
 
         # Hashed static files are nginx's own, cached for a year.
         css = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', get(page)[2]).group(1)
@@ -382,3 +411,141 @@ def test_nginx_in_front_caches_public_pages_and_follows_requests_by_id(database,
     finally:
         proxy.stop()
         server.stop()
+
+
+# A hung dependency: the process is there and accepts connections, but never answers.
+
+
+def raw_get(url) -> int:
+    """The status of one GET over a plain socket: a tenth of urllib's cost, so that the client
+    does not set the pace on two cores."""
+    parts = urllib.parse.urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(
+            f"GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nAccept-Encoding: gzip\r\n\r\n".encode()
+        )
+        head = sock.recv(65536)
+        while sock.recv(65536):
+            pass
+    return int(head.split(b" ", 2)[1])
+
+
+def load(url, seconds, threads=4):
+    """Requests per second over `seconds` from `threads` clients, statuses and the slowest."""
+    statuses, slowest, stop = [], [0.0], time.monotonic() + seconds
+
+    def client():
+        while time.monotonic() < stop:
+            started = time.monotonic()
+            try:
+                statuses.append(raw_get(url))
+            except OSError:
+                statuses.append(0)
+            slowest[0] = max(slowest[0], time.monotonic() - started)
+
+    workers = [threading.Thread(target=client) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return len(statuses) / seconds, statuses, slowest[0]
+
+
+def report(capsys, text):
+    with capsys.disabled():
+        print(f"\n[scale figures] {text}")
+
+
+def test_a_hung_redis_costs_a_short_timeout_not_the_site(database, tmp_path, capsys):
+    port = free_port()
+    redis_server = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(0.5)
+        server = Server(tmp_path, "f", REDIS_URL=f"redis://127.0.0.1:{port}/0")
+        try:
+            url = server.url + "/compare/pmle-vs-ai-103/"
+            get(url)
+            before, statuses, _ = load(url, 3)
+            assert set(statuses) == {200}
+            redis_server.send_signal(signal.SIGSTOP)
+            during, statuses, slowest = load(url, 10)
+            assert set(statuses) == {200}
+            # Before: about 6 req/s, each request waiting up to three times 0.5 s. Now pages are
+            # rendered without the cache at the speed of an uncached render (tens of req/s on
+            # two busy cores), and Redis is asked once per worker every 5 s.
+            assert during > 15 and slowest < 1.0
+            log = server.log.read_text()
+            # One warning per worker and outage, not one per request.
+            assert 1 <= log.count("page cache unavailable") <= 2
+            redis_server.send_signal(signal.SIGCONT)
+            time.sleep(5.5)  # the breaker tries Redis again after 5 s
+            after, statuses, _ = load(url, 3)
+            assert set(statuses) == {200}
+            assert "ETag" in get(url)[1]  # served from the cache again
+            report(
+                capsys,
+                f"hung Redis: {before:.0f} req/s cached before, {during:.0f} req/s during a 10 s "
+                f"hang (slowest {slowest * 1000:.0f} ms), {after:.0f} req/s after",
+            )
+        finally:
+            server.stop()
+    finally:
+        redis_server.send_signal(signal.SIGCONT)
+        redis_server.terminate()
+        redis_server.wait(timeout=10)
+
+
+def test_a_hung_database_gives_503_within_seconds_and_cached_pages_go_on(
+    database, tmp_path, capsys
+):
+    target = urllib.parse.urlsplit(DATABASE_URL).port or 5432
+    proxy = Proxy(target)
+    proxy.start()
+    server = Server(tmp_path, "g", DATABASE_URL=database_url(port=proxy.port))
+    try:
+        cached = server.url + "/certifications/"
+        for _ in range(2):
+            assert get(cached)[0] == 200
+        before, _, _ = load(cached, 3)
+        proxy.flowing.clear()  # PostgreSQL stops answering
+        started = time.monotonic()
+        # A page no test has asked for, so not in the cache: it needs the database.
+        status, headers, html = get(server.url + "/compare/pmle-vs-ai-103/?p=coding&p=exam-time")
+        to_503 = time.monotonic() - started
+        # Before: no answer at all for 30 s, then a dropped connection.
+        assert status == 503 and headers["Retry-After"] == "30" and "back in a moment" in html
+        assert to_503 < 6
+        during, statuses, slowest = load(cached, 5)
+        assert set(statuses) == {200} and during > 50
+        ready_started = time.monotonic()
+        assert get(server.url + "/readyz")[0] == 503
+        ready_after = time.monotonic() - ready_started
+        proxy.flowing.set()
+        deadline = time.monotonic() + 15
+        while get(server.url + "/lifecycle/")[0] != 200:
+            assert time.monotonic() < deadline, "the site did not recover after the database"
+            time.sleep(0.2)
+        report(
+            capsys,
+            f"hung PostgreSQL: 503 after {to_503:.1f} s (readyz 503 after {ready_after:.1f} s); "
+            f"cached pages {before:.0f} req/s before, {during:.0f} req/s during the hang",
+        )
+    finally:
+        proxy.flowing.set()
+        server.stop()
+        if proxy.running:
+            proxy.stop()
