@@ -173,6 +173,10 @@ class CostCell:
     explanation: str
     facts: tuple[Value, ...]
 
+    @property
+    def shown_total(self) -> str:
+        return money(self.total, self.currency) if self.total is not None else ""
+
 
 @dataclass(frozen=True)
 class CostRow:

@@ -122,7 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "builtins": ["django_htmx.templatetags.django_htmx", "certs.templatetags.provenance"],
+            "builtins": ["django_htmx.templatetags.django_htmx"],
         },
     }
 ]
