@@ -129,16 +129,27 @@ def reads_query(*names: str):
 
 
 @lru_cache(maxsize=4096)
-def _parameters_read(path: str) -> frozenset:
+def _declared(path: str) -> tuple[frozenset, tuple[str, ...]]:
+    """What the view at `path` declares: the query parameters it reads (reads_query) and the
+    request headers its answer varies on (certs/htmx.py declares HX-Request)."""
     try:
         view = resolve(path).func
     except Resolver404:
-        return frozenset()
-    return getattr(view, "query_parameters", frozenset())
+        return frozenset(), ()
+    return getattr(view, "query_parameters", frozenset()), getattr(view, "vary_on", ())
+
+
+# Caches that live inside one process: other workers cannot see what they hold.
+_PROCESS_LOCAL = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
 
 
 def _shared_cache() -> bool:
-    return "redis" in settings.CACHES["default"]["BACKEND"].lower()
+    """Whether every worker and app server sees the same cache (Redis, Memcached, a database
+    or file cache), so the content version can live in it."""
+    return settings.CACHES["default"]["BACKEND"] not in _PROCESS_LOCAL
 
 
 def read_version() -> int:
@@ -202,13 +213,13 @@ def _cacheable_request(request) -> bool:
 
 
 def _page_key(request) -> str:
-    variant = "h" if request.headers.get("HX-Request") == "true" else "p"
-    if request.headers.get("HX-History-Restore-Request") == "true":
-        variant = "r"
     # The host is part of the page: canonical links, share links and the sitemap are absolute.
+    # Then the headers the view says its answer varies on: a page and its htmx fragment apart.
+    _, varies_on = _declared(request.path_info)
+    headers = "|".join(request.headers.get(name, "") for name in varies_on)
     url = f"{request.scheme}://{request.get_host()}{request.path}?{_query_read(request)}"
-    digest = hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
-    return f"page:{variant}:{digest}"
+    digest = hashlib.blake2b(f"{url}#{headers}".encode(), digest_size=16).hexdigest()
+    return f"page:{digest}"
 
 
 def _query_read(request) -> str:
@@ -216,7 +227,7 @@ def _query_read(request) -> str:
     query = request.META.get("QUERY_STRING", "")
     if not query:
         return ""
-    names = _parameters_read(request.path_info)
+    names, _ = _declared(request.path_info)
     if ALL_PARAMETERS in names:
         return without_tracking(query)
     return "&".join(

@@ -23,6 +23,10 @@ class NotCovered(Http404):
     404 page shows it."""
 
 
+# A history restore asks for the whole page even where htmx marks it as its own request.
+VARY_ON = ("HX-Request", "HX-History-Restore-Request")
+
+
 def wants_fragment(request) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
@@ -53,9 +57,10 @@ def for_htmx(*, fragment=None, invalid_template=None, invalid_context=None):
                     partial = None  # the site's 400 page has no fragment of its own
             if partial and isinstance(response, TemplateResponse) and wants_fragment(request):
                 response.template_name = f"{response.template_name}#{partial}"
-            patch_vary_headers(response, ["HX-Request"])
+            patch_vary_headers(response, VARY_ON)
             return response
 
+        wrapper.vary_on = VARY_ON  # the page cache keys on these (certs/caching.py)
         return wrapper
 
     return decorator

@@ -125,3 +125,8 @@ def test_dates_are_british_in_the_admin(staff):
     assert staff.post(url, data).status_code == 302
     cert.refresh_from_db()
     assert cert.status_date == datetime.date(2026, 7, 1)
+
+
+def test_the_sign_in_page_has_a_level_one_heading(client):
+    page = client.get("/admin/login/").content.decode()
+    assert page.count("<h1>") == 1 and "Sign in to keep every fact current" in page

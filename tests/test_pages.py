@@ -157,3 +157,15 @@ def test_a_retired_certification_is_never_presented_as_bookable(client):
     for cert in Certification.objects.filter(status=Status.RETIRED):
         html = client.get(cert.get_absolute_url()).content.decode()
         assert "It can no longer be booked" in html
+
+
+def test_the_favicon_browsers_ask_for_is_there(client):
+    # Browsers request /favicon.ico whatever the page links to; it used to be a 404 in every
+    # console.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.ico")
+    from django.contrib.staticfiles import finders
+
+    icon = finders.find("favicon.ico")
+    assert icon and open(icon, "rb").read(4) == b"\x00\x00\x01\x00"  # an ICO file
