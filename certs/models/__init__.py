@@ -1,0 +1,78 @@
+"""The content of the site, one module per concern: base (freshness, natural keys, drafts),
+catalog (sources, certifications, exam versions, skill domains, topics), facts (the comparison's
+rows and cells), editorial (FAQ, written-up head-to-heads), wizard (questions, choices, weights)
+and bookkeeping (the content version, fixture conflicts). Everything is re-exported here, so
+`from certs.models import Certification` works whatever module holds it.
+
+Every content model has a slug-based natural key so that the JSON fixtures in fixtures/ can be
+loaded again and again without duplicates and exported back byte for byte (export_content).
+"""
+
+from .base import (
+    Basis,
+    Freshness,
+    PublishableQuerySet,
+    SlugQuerySet,
+    Verified,
+    freshness_of,
+)
+from .bookkeeping import ContentVersion, FixtureConflict
+from .catalog import (
+    Certification,
+    ExamVersion,
+    Level,
+    SkillDomain,
+    Source,
+    Status,
+    Topic,
+    Vendor,
+    show_public_successors,
+)
+from .editorial import EditorialBlock, FAQEntry, Matchup
+from .facts import (
+    Category,
+    Disagreement,
+    FactToReverify,
+    Feature,
+    Priority,
+    Value,
+    attach_disagreements,
+    last_reviewed,
+    publish_blockers,
+)
+from .wizard import Choice, Question, Weight
+
+__all__ = [
+    "Basis",
+    "Category",
+    "Certification",
+    "Choice",
+    "ContentVersion",
+    "Disagreement",
+    "EditorialBlock",
+    "ExamVersion",
+    "FAQEntry",
+    "FactToReverify",
+    "Feature",
+    "FixtureConflict",
+    "Freshness",
+    "Level",
+    "Matchup",
+    "Priority",
+    "PublishableQuerySet",
+    "Question",
+    "SkillDomain",
+    "SlugQuerySet",
+    "Source",
+    "Status",
+    "Topic",
+    "Value",
+    "Vendor",
+    "Verified",
+    "Weight",
+    "attach_disagreements",
+    "freshness_of",
+    "last_reviewed",
+    "publish_blockers",
+    "show_public_successors",
+]

@@ -1,0 +1,96 @@
+"""What every content model shares: freshness against the review cadence, the slug natural
+key that lets fixtures load again and again without duplicates, and the draft/published
+switch."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class Freshness(models.TextChoices):
+    FRESH = "fresh", "recently checked"
+    AGEING = "ageing", "getting old"
+    STALE = "stale", "needs re-checking"
+
+
+def freshness_of(verified_on: datetime.date | None, *, today: datetime.date, cadence_days: int):
+    """Within two thirds of the review cadence a fact is fresh; up to the cadence it is getting
+    old; beyond it, or never verified, it needs re-checking."""
+    if verified_on is None:
+        return Freshness.STALE
+    age = (today - verified_on).days
+    if age <= cadence_days * 2 // 3:
+        return Freshness.FRESH
+    if age <= cadence_days:
+        return Freshness.AGEING
+    return Freshness.STALE
+
+
+class Verified:
+    """For models with a `verified_on` date: how fresh it is today, by the site's cadence."""
+
+    @property
+    def freshness(self):
+        return self.freshness_on(timezone.localdate())
+
+    def freshness_on(self, today: datetime.date):
+        return freshness_of(
+            self.verified_on, today=today, cadence_days=settings.REVIEW_CADENCE_DAYS
+        )
+
+
+class Basis(models.TextChoices):
+    """A fact can be checked against a source; an assessment is our (or the seed's) judgement."""
+
+    FACT = "fact", "Fact"
+    ASSESSMENT = "assessment", "Editorial assessment"
+
+
+class SlugQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class PublishableQuerySet(SlugQuerySet):
+    """For models with a draft/published switch."""
+
+    def published(self):
+        return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """Everything for staff (drafts are previewable), published ones for everyone else."""
+        return self if user.is_staff else self.published()
+
+
+class ContentHistory(HistoricalRecords):
+    """History for every concrete content model. A proxy (an admin list of some of a model's
+    rows) shares its model's history rather than keeping one of its own."""
+
+    def finalize(self, sender, **kwargs):
+        if not sender._meta.proxy:
+            super().finalize(sender, **kwargs)
+
+
+class ContentModel(models.Model):
+    """Every content model keeps its history: who changed what, when and why, with a
+    field-by-field diff and revert in the admin (django-simple-history)."""
+
+    history = ContentHistory(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+class SlugContentModel(ContentModel):
+    """A content model addressed by its own unique slug, in fixtures and in URLs."""
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.slug,)

@@ -1,0 +1,329 @@
+"""The catalog: sources, certifications, their exam versions, skill domains and the topics
+those cover."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+
+from .base import ContentModel, PublishableQuerySet, SlugContentModel, SlugQuerySet, Verified
+
+
+class Vendor(models.TextChoices):
+    GOOGLE = "google", "Google Cloud"
+    MICROSOFT = "microsoft", "Microsoft"
+    AWS = "aws", "AWS"
+
+
+class Level(models.TextChoices):
+    FOUNDATIONAL = "foundational", "Foundational"
+    ASSOCIATE = "associate", "Associate"
+    PROFESSIONAL = "professional", "Professional"
+    SPECIALTY = "specialty", "Specialty"
+
+
+class Status(models.TextChoices):
+    BETA = "beta", "Beta"
+    ACTIVE = "active", "Active"
+    RETIRING = "retiring", "Retiring"
+    RETIRED = "retired", "Retired"
+
+
+class SourceQuerySet(SlugQuerySet):
+    def visible_to(self, user):
+        """Everything for staff; for everyone else the sources that something public cites: a
+        published certification (its status, facts, exam versions, skill domains or a source
+        that disagrees), a public FAQ entry or a published pair editorial. One query."""
+        if user.is_staff:
+            return self
+        from .editorial import EditorialBlock, FAQEntry, Matchup
+        from .facts import Disagreement, Value
+
+        cited = lambda model, **path: Exists(  # noqa: E731
+            model.objects.filter(**{path.pop("via", "source"): OuterRef("pk")}, **path)
+        )
+        published_matchups = Matchup.objects.published()
+        return self.filter(
+            cited(Certification, via="status_source", is_published=True)
+            | cited(Value, certification__is_published=True)
+            | cited(ExamVersion, certification__is_published=True)
+            | cited(SkillDomain, certification__is_published=True)
+            | cited(Disagreement, certification__is_published=True)
+            | cited(Disagreement, value__certification__is_published=True)
+            | cited(FAQEntry, via="sources", certifications__is_published=True)
+            | cited(EditorialBlock, matchup__in=published_matchups)
+        )
+
+
+class Source(SlugContentModel):
+    class Authority(models.TextChoices):
+        VENDOR = "vendor", "Vendor"
+        TRANSCRIPTION = "transcription", "Dated third party transcribing the vendor"
+        THIRD_PARTY = "third_party", "Third party"
+        ARTICLE = "article", "The original article"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    publisher = models.CharField(max_length=120)
+    url = models.URLField(max_length=400, blank=True)
+    authority = models.CharField(max_length=20, choices=Authority.choices)
+    published = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The date the page itself states (last updated or published); blank if undated.",
+    )
+    accessed_on = models.DateField(help_text="When we read it.")
+    note = models.TextField(blank=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return f"{self.title} ({self.publisher})"
+
+    def get_absolute_url(self):
+        return reverse("certs:sources") + f"#source-{self.slug}"
+
+
+class CertificationQuerySet(PublishableQuerySet):
+    def bookable(self):
+        """Certifications a candidate can sit today (a beta counts; a retired exam does not)."""
+        return self.exclude(status=Status.RETIRED)
+
+    def for_pages(self):
+        return self.select_related("successor", "status_source")
+
+    def catalog(self, user) -> list["Certification"]:
+        """Every certification this viewer may see, in catalog order, each with its
+        `public_successor` found among them (not joined again; a draft successor is not among
+        a visitor's)."""
+        certifications = list(
+            self.visible_to(user)
+            .select_related("status_source")
+            .order_by("vendor", "order", "slug")
+        )
+        by_pk = {c.pk: c for c in certifications}
+        for cert in certifications:
+            cert.public_successor = by_pk.get(cert.successor_id)
+        return certifications
+
+
+def show_public_successors(certifications: Iterable["Certification"], *, user) -> None:
+    """Give each certification its `public_successor`: the successor this viewer may be told
+    about. Visitors are not told about a successor that is still a draft (its page would be a
+    404 to them, and the news may not be public yet); staff, who preview drafts, are.
+    Successors must be loaded (`for_pages`)."""
+    for cert in certifications:
+        successor = cert.successor if cert.successor_id is not None else None
+        visible = successor is not None and (user.is_staff or successor.is_published)
+        cert.public_successor = successor if visible else None
+
+
+class Certification(Verified, SlugContentModel):
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=160, help_text="The exam's or certification's title.")
+    short_name = models.CharField(max_length=30, help_text="What people call it: PMLE, AI-102…")
+    exam_code = models.CharField(max_length=40, blank=True, help_text="Blank if none.")
+    credential = models.CharField(max_length=200, help_text="The credential the exam earns.")
+    vendor = models.CharField(max_length=20, choices=Vendor.choices)
+    level = models.CharField(max_length=20, choices=Level.choices)
+    target_role = models.TextField()
+    summary = models.CharField(max_length=300)
+    profile = models.TextField(help_text="Paragraphs separated by a blank line.")
+    official_url = models.URLField(max_length=400)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status_date = models.DateField(
+        null=True, blank=True, help_text="Retirement date (retiring, retired) or beta start."
+    )
+    status_note = models.TextField(blank=True)
+    successor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="predecessors"
+    )
+    status_source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    verified_on = models.DateField()
+    order = models.PositiveIntegerField(default=0)
+    is_published = models.BooleanField(
+        "published",
+        default=False,
+        help_text="Drafts are invisible to visitors (staff can preview them). Publishing needs "
+        "every quick-fact row filled, with its source and verified date.",
+    )
+
+    objects = CertificationQuerySet.as_manager()
+
+    # Display only, never saved: set by the queryset methods and helpers that load pages.
+    public_successor = None  # the successor this viewer may be told about
+    lifecycle_sources = ()  # further sources that give another date (attach_disagreements)
+
+    class Meta:
+        ordering = ["vendor", "order", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(successor=F("pk")), name="certification_successor_not_self"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[Status.RETIRING, Status.RETIRED], status_date=None),
+                name="certification_retirement_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.short_name}: {self.name}"
+
+    def clean(self):
+        errors = {}
+        if self.successor_id and self.successor_id == self.pk:
+            errors["successor"] = "A certification cannot be its own successor."
+        if self.status in (Status.RETIRING, Status.RETIRED) and not self.status_date:
+            errors["status_date"] = "Give the retirement date of a retiring or retired exam."
+        if errors:
+            raise ValidationError(errors)
+
+    def get_absolute_url(self):
+        return reverse("certs:certification", args=[self.slug])
+
+    @property
+    def is_retired(self):
+        return self.status == Status.RETIRED
+
+    @property
+    def is_bookable(self):
+        return self.status != Status.RETIRED
+
+
+class ExamVersionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, certification, slug):
+        return self.get(certification__slug=certification, slug=slug)
+
+
+class ExamVersion(Verified, ContentModel):
+    """One version of an exam (a guide or exam code) with the dates it applies."""
+
+    certification = models.ForeignKey(
+        Certification, on_delete=models.CASCADE, related_name="versions"
+    )
+    slug = models.SlugField(max_length=60)
+    label = models.CharField(max_length=120)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    is_current = models.BooleanField(default=False)
+    note = models.TextField(blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    verified_on = models.DateField()
+
+    objects = ExamVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["certification", "-is_current", "-starts_on", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["certification", "slug"], name="version_unique_slug"),
+            models.CheckConstraint(
+                condition=Q(starts_on=None) | Q(ends_on=None) | Q(ends_on__gte=F("starts_on")),
+                name="version_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.certification.short_name} · {self.label}"
+
+    def natural_key(self):
+        return (*self.certification.natural_key(), self.slug)
+
+    natural_key.dependencies = ["certs.certification"]
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "A version cannot end before it starts."})
+
+
+class Topic(SlugContentModel):
+    """A skill area shared across vendors, used to tag skill domains and measure overlap."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=80)
+    description = models.CharField(max_length=300, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self):
+        return self.name
+
+
+class DomainQuerySet(models.QuerySet):
+    def get_by_natural_key(self, certification, slug):
+        return self.get(certification__slug=certification, slug=slug)
+
+    def topic_rows(self):
+        """(domain id, certification id, weight_min, weight_max, topic id or None) for each of
+        the domains' topics: plain rows in one query, no instances, no ordering joins."""
+        return self.order_by().values_list(
+            "pk", "certification_id", "weight_min", "weight_max", "topics"
+        )
+
+
+class SkillDomain(Verified, ContentModel):
+    """A section of an exam's blueprint and its weight, as a range of percentages."""
+
+    certification = models.ForeignKey(
+        Certification, on_delete=models.CASCADE, related_name="domains"
+    )
+    version = models.ForeignKey(ExamVersion, on_delete=models.CASCADE, related_name="domains")
+    slug = models.SlugField(max_length=80)
+    name = models.CharField(max_length=200)
+    weight_min = models.DecimalField(max_digits=5, decimal_places=1)
+    weight_max = models.DecimalField(max_digits=5, decimal_places=1)
+    order = models.PositiveIntegerField(default=0)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    verified_on = models.DateField()
+    topics = models.ManyToManyField(Topic, blank=True, related_name="domains")
+
+    objects = DomainQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["certification", "version", "order", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["certification", "slug"], name="domain_unique_slug"),
+            models.CheckConstraint(
+                condition=Q(
+                    weight_min__gte=0, weight_max__lte=100, weight_max__gte=F("weight_min")
+                ),
+                name="domain_weight_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (*self.certification.natural_key(), self.slug)
+
+    natural_key.dependencies = ["certs.certification", "certs.examversion", "certs.topic"]
+
+    def clean(self):
+        errors = {}
+        if self.weight_min is not None and self.weight_max is not None:
+            if self.weight_max < self.weight_min:
+                errors["weight_max"] = "The upper weight cannot be below the lower one."
+            if self.weight_min < 0 or self.weight_max > 100:
+                errors["weight_max"] = "Weights are percentages between 0 and 100."
+        if self.version_id and self.certification_id:
+            if self.version.certification_id != self.certification_id:
+                errors["version"] = "The version belongs to another certification."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def weight_label(self):
+        low, high = _plain(self.weight_min), _plain(self.weight_max)
+        return f"{low}%" if low == high else f"{low}–{high}%"
+
+
+def _plain(number):
+    """200.0 -> '200', 12.5 -> '12.5'."""
+    return f"{number:f}".rstrip("0").rstrip(".") if "." in f"{number:f}" else f"{number:f}"

@@ -1,0 +1,95 @@
+"""The fit wizard's questions, their choices, and per choice and certification a weight
+with the reason shown to the visitor."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from .base import ContentModel, SlugContentModel
+from .catalog import Certification
+
+
+class Question(SlugContentModel):
+    """One page of the fit wizard. Its slug is the query-string key that carries the answer."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    text = models.CharField(max_length=200, help_text="Asked as the page's heading.")
+    help_text = models.CharField(max_length=300, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self):
+        return self.text
+
+
+class ChoiceQuerySet(models.QuerySet):
+    def get_by_natural_key(self, question, slug):
+        return self.get(question__slug=question, slug=slug)
+
+
+class Choice(ContentModel):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    slug = models.SlugField(max_length=40, help_text="The value carried in the URL.")
+    label = models.CharField(max_length=160)
+    hint = models.CharField(max_length=200, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    objects = ChoiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["question", "order", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "slug"], name="choice_unique_slug")
+        ]
+
+    def __str__(self):
+        return f"{self.question.slug}: {self.label}"
+
+    def natural_key(self):
+        return (*self.question.natural_key(), self.slug)
+
+    natural_key.dependencies = ["certs.question"]
+
+
+class WeightQuerySet(models.QuerySet):
+    def get_by_natural_key(self, question, choice, certification):
+        return self.get(
+            choice__question__slug=question, choice__slug=choice, certification__slug=certification
+        )
+
+
+class Weight(ContentModel):
+    """How much one answer counts for (or against) one certification, and why, in plain words."""
+
+    choice = models.ForeignKey(Choice, on_delete=models.CASCADE, related_name="weights")
+    certification = models.ForeignKey(
+        Certification, on_delete=models.CASCADE, related_name="weights"
+    )
+    points = models.SmallIntegerField(help_text="From -3 (a strong reason against) to 3.")
+    reason = models.CharField(max_length=240, help_text="Shown to the visitor when this counts.")
+
+    objects = WeightQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["choice", "certification"]
+        constraints = [
+            models.UniqueConstraint(fields=["choice", "certification"], name="weight_unique"),
+            models.CheckConstraint(
+                condition=Q(points__gte=-3, points__lte=3), name="weight_points_range"
+            ),
+            models.CheckConstraint(condition=~Q(points=0), name="weight_points_not_zero"),
+        ]
+
+    def __str__(self):
+        return f"{self.choice} → {self.certification.short_name}: {self.points:+d}"
+
+    def natural_key(self):
+        return (*self.choice.natural_key(), *self.certification.natural_key())
+
+    natural_key.dependencies = ["certs.choice", "certs.certification"]
+
+    def clean(self):
+        if self.points is not None and not (-3 <= self.points <= 3 and self.points != 0):
+            raise ValidationError({"points": "Use a whole number from -3 to 3, other than 0."})
