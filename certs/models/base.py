@@ -5,7 +5,8 @@ switch."""
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -63,6 +64,32 @@ class PublishableQuerySet(SlugQuerySet):
     def visible_to(self, user):
         """Everything for staff (drafts are previewable), published ones for everyone else."""
         return self if user.is_staff else self.published()
+
+
+class Rule(models.CheckConstraint):
+    """A rule written once: the database enforces it, and a form that breaks it shows its
+    message beside `field` (Django reports a plain check constraint above the whole form)."""
+
+    def __init__(self, *, field: str, **kwargs):
+        self.field = field
+        super().__init__(**kwargs)
+
+    def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):
+        # A form never has the primary key as a field, yet it is known (or None, for a new row):
+        # rules comparing with it ("not its own successor") must still run in forms.
+        if exclude:
+            exclude = {name for name in exclude if name not in (model._meta.pk.name, "pk")}
+        try:
+            super().validate(model, instance, exclude=exclude, using=using)
+        except ValidationError as error:
+            raise ValidationError({self.field: error.error_list}) from None
+
+    def deconstruct(self):
+        path, args, kwargs = super().deconstruct()
+        return path, args, {**kwargs, "field": self.field}
+
+    def __eq__(self, other):
+        return super().__eq__(other) and getattr(other, "field", None) == self.field
 
 
 class ContentHistory(HistoricalRecords):

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 
-from .base import ContentModel, PublishableQuerySet, SlugContentModel, SlugQuerySet, Verified
+from .base import ContentModel, PublishableQuerySet, Rule, SlugContentModel, SlugQuerySet, Verified
 
 
 class Vendor(models.TextChoices):
@@ -162,26 +162,22 @@ class Certification(Verified, SlugContentModel):
     class Meta:
         ordering = ["vendor", "order", "slug"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(successor=F("pk")), name="certification_successor_not_self"
+            Rule(
+                condition=~Q(successor=F("pk")),
+                name="certification_successor_not_self",
+                field="successor",
+                violation_error_message="A certification cannot be its own successor.",
             ),
-            models.CheckConstraint(
+            Rule(
                 condition=~Q(status__in=[Status.RETIRING, Status.RETIRED], status_date=None),
                 name="certification_retirement_has_date",
+                field="status_date",
+                violation_error_message="Give the retirement date of a retiring or retired exam.",
             ),
         ]
 
     def __str__(self):
         return f"{self.short_name}: {self.name}"
-
-    def clean(self):
-        errors = {}
-        if self.successor_id and self.successor_id == self.pk:
-            errors["successor"] = "A certification cannot be its own successor."
-        if self.status in (Status.RETIRING, Status.RETIRED) and not self.status_date:
-            errors["status_date"] = "Give the retirement date of a retiring or retired exam."
-        if errors:
-            raise ValidationError(errors)
 
     def get_absolute_url(self):
         return reverse("certs:certification", args=[self.slug])
@@ -221,9 +217,11 @@ class ExamVersion(Verified, ContentModel):
         ordering = ["certification", "-is_current", "-starts_on", "slug"]
         constraints = [
             models.UniqueConstraint(fields=["certification", "slug"], name="version_unique_slug"),
-            models.CheckConstraint(
+            Rule(
                 condition=Q(starts_on=None) | Q(ends_on=None) | Q(ends_on__gte=F("starts_on")),
                 name="version_ends_after_start",
+                field="ends_on",
+                violation_error_message="A version cannot end before it starts.",
             ),
         ]
 
@@ -234,10 +232,6 @@ class ExamVersion(Verified, ContentModel):
         return (*self.certification.natural_key(), self.slug)
 
     natural_key.dependencies = ["certs.certification"]
-
-    def clean(self):
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "A version cannot end before it starts."})
 
 
 class Topic(SlugContentModel):
@@ -289,11 +283,14 @@ class SkillDomain(Verified, ContentModel):
         ordering = ["certification", "version", "order", "slug"]
         constraints = [
             models.UniqueConstraint(fields=["certification", "slug"], name="domain_unique_slug"),
-            models.CheckConstraint(
+            Rule(
                 condition=Q(
                     weight_min__gte=0, weight_max__lte=100, weight_max__gte=F("weight_min")
                 ),
                 name="domain_weight_range",
+                field="weight_max",
+                violation_error_message="Weights are percentages between 0 and 100, the upper "
+                "one not below the lower one.",
             ),
         ]
 
@@ -306,17 +303,10 @@ class SkillDomain(Verified, ContentModel):
     natural_key.dependencies = ["certs.certification", "certs.examversion", "certs.topic"]
 
     def clean(self):
-        errors = {}
-        if self.weight_min is not None and self.weight_max is not None:
-            if self.weight_max < self.weight_min:
-                errors["weight_max"] = "The upper weight cannot be below the lower one."
-            if self.weight_min < 0 or self.weight_max > 100:
-                errors["weight_max"] = "Weights are percentages between 0 and 100."
+        # Across two tables, so no check constraint can say it.
         if self.version_id and self.certification_id:
             if self.version.certification_id != self.certification_id:
-                errors["version"] = "The version belongs to another certification."
-        if errors:
-            raise ValidationError(errors)
+                raise ValidationError({"version": "The version belongs to another certification."})
 
     @property
     def weight_label(self):

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 
-from .base import ContentModel, PublishableQuerySet, SlugContentModel, SlugQuerySet, Verified
+from .base import ContentModel, PublishableQuerySet, Rule, SlugContentModel, SlugQuerySet, Verified
 from .catalog import Certification, Source, show_public_successors
 
 
@@ -101,7 +101,12 @@ class Matchup(Verified, SlugContentModel):
     class Meta:
         ordering = ["slug"]
         constraints = [
-            models.CheckConstraint(condition=~Q(first=F("second")), name="matchup_two_different"),
+            Rule(
+                condition=~Q(first=F("second")),
+                name="matchup_two_different",
+                field="second",
+                violation_error_message="Pick two different certifications.",
+            ),
             models.UniqueConstraint(fields=["first", "second"], name="matchup_unique_pair"),
             models.UniqueConstraint(
                 fields=["is_featured"], condition=Q(is_featured=True), name="matchup_one_featured"
@@ -117,8 +122,7 @@ class Matchup(Verified, SlugContentModel):
     natural_key.dependencies = ["certs.certification"]
 
     def clean(self):
-        if self.first_id and self.first_id == self.second_id:
-            raise ValidationError({"second": "Pick two different certifications."})
+        # Across tables (the certifications' own switches), so no check constraint can say it.
         if self.is_published and self.first_id and self.second_id:
             drafts = [c.short_name for c in (self.first, self.second) if not c.is_published]
             if drafts:
@@ -170,9 +174,11 @@ class EditorialBlock(ContentModel):
         ordering = ["matchup", "kind", "order", "slug"]
         constraints = [
             models.UniqueConstraint(fields=["matchup", "slug"], name="block_unique_slug"),
-            models.CheckConstraint(
+            Rule(
                 condition=Q(stance="opinion") | Q(source__isnull=False),
                 name="block_sourced_has_source",
+                field="source",
+                violation_error_message="A sourced block needs its source.",
             ),
         ]
 
@@ -183,7 +189,3 @@ class EditorialBlock(ContentModel):
         return (*self.matchup.natural_key(), self.slug)
 
     natural_key.dependencies = ["certs.matchup", "certs.source", "certs.certification"]
-
-    def clean(self):
-        if self.stance == self.Stance.SOURCED and not self.source_id:
-            raise ValidationError({"source": "A sourced block needs its source."})

@@ -4,11 +4,10 @@ sources, the sources that disagree, and what a visitor may prioritise."""
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .base import Basis, ContentModel, SlugContentModel, SlugQuerySet, Verified
+from .base import Basis, ContentModel, Rule, SlugContentModel, SlugQuerySet, Verified
 from .catalog import Certification, Source, Topic
 
 
@@ -103,6 +102,7 @@ class Priority(SlugContentModel):
                 condition=Q(feature__isnull=False, topic__isnull=True)
                 | Q(feature__isnull=True, topic__isnull=False),
                 name="priority_feature_xor_topic",
+                violation_error_message="Point the priority at one row or at one topic, not both.",
             )
         ]
 
@@ -113,10 +113,6 @@ class Priority(SlugContentModel):
         return (self.slug,)
 
     natural_key.dependencies = ["certs.feature", "certs.topic"]
-
-    def clean(self):
-        if bool(self.feature_id) == bool(self.topic_id):
-            raise ValidationError("Point the priority at one row or at one topic, not both.")
 
 
 class ValueQuerySet(models.QuerySet):
@@ -188,13 +184,24 @@ class Value(Verified, ContentModel):
             models.UniqueConstraint(
                 fields=["certification", "feature"], name="value_one_per_certification_feature"
             ),
-            models.CheckConstraint(
-                condition=Q(basis=Basis.ASSESSMENT)
-                | Q(source__isnull=False, verified_on__isnull=False),
-                name="value_fact_has_source_and_date",
+            Rule(
+                condition=Q(basis=Basis.ASSESSMENT) | Q(source__isnull=False),
+                name="value_fact_has_source",
+                field="source",
+                violation_error_message="A fact needs a source.",
             ),
-            models.CheckConstraint(
-                condition=~Q(availability="stated", text=""), name="value_stated_has_text"
+            Rule(
+                condition=Q(basis=Basis.ASSESSMENT) | Q(verified_on__isnull=False),
+                name="value_fact_has_verified_date",
+                field="verified_on",
+                violation_error_message="A fact needs the date it was verified.",
+            ),
+            Rule(
+                condition=~Q(availability="stated", text=""),
+                name="value_stated_has_text",
+                field="text",
+                violation_error_message="Give the value, or say it is not disclosed, not found "
+                "or not applicable.",
             ),
         ]
 
@@ -205,20 +212,6 @@ class Value(Verified, ContentModel):
         return (*self.certification.natural_key(), *self.feature.natural_key())
 
     natural_key.dependencies = ["certs.certification", "certs.feature", "certs.source"]
-
-    def clean(self):
-        errors = {}
-        if self.basis == Basis.FACT:
-            if not self.source_id:
-                errors["source"] = "A fact needs a source."
-            if not self.verified_on:
-                errors["verified_on"] = "A fact needs the date it was verified."
-        if self.availability == self.Availability.STATED and not self.text.strip():
-            errors["text"] = (
-                "Give the value, or say it is not disclosed, not found or not applicable."
-            )
-        if errors:
-            raise ValidationError(errors)
 
     @property
     def display(self):
@@ -257,6 +250,8 @@ class Disagreement(SlugContentModel):
                 condition=Q(value__isnull=False, certification__isnull=True)
                 | Q(value__isnull=True, certification__isnull=False),
                 name="disagreement_about_one_thing",
+                violation_error_message="A disagreement is about one value or one lifecycle, "
+                "not both.",
             )
         ]
 
@@ -267,10 +262,6 @@ class Disagreement(SlugContentModel):
         return (self.slug,)
 
     natural_key.dependencies = ["certs.value", "certs.certification", "certs.source"]
-
-    def clean(self):
-        if bool(self.value_id) == bool(self.certification_id):
-            raise ValidationError("A disagreement is about one value or one lifecycle, not both.")
 
 
 def publish_blockers(*, quick_features, values) -> list[str]:

@@ -1,11 +1,10 @@
 """The fit wizard's questions, their choices, and per choice and certification a weight
 with the reason shown to the visitor."""
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .base import ContentModel, SlugContentModel
+from .base import ContentModel, Rule, SlugContentModel
 from .catalog import Certification
 
 
@@ -53,6 +52,9 @@ class Choice(ContentModel):
     natural_key.dependencies = ["certs.question"]
 
 
+POINTS = "Use a whole number from -3 to 3, other than 0."
+
+
 class WeightQuerySet(models.QuerySet):
     def get_by_natural_key(self, question, choice, certification):
         return self.get(
@@ -76,10 +78,18 @@ class Weight(ContentModel):
         ordering = ["choice", "certification"]
         constraints = [
             models.UniqueConstraint(fields=["choice", "certification"], name="weight_unique"),
-            models.CheckConstraint(
-                condition=Q(points__gte=-3, points__lte=3), name="weight_points_range"
+            Rule(
+                condition=Q(points__gte=-3, points__lte=3),
+                name="weight_points_range",
+                field="points",
+                violation_error_message=POINTS,
             ),
-            models.CheckConstraint(condition=~Q(points=0), name="weight_points_not_zero"),
+            Rule(
+                condition=~Q(points=0),
+                name="weight_points_not_zero",
+                field="points",
+                violation_error_message=POINTS,
+            ),
         ]
 
     def __str__(self):
@@ -89,7 +99,3 @@ class Weight(ContentModel):
         return (*self.choice.natural_key(), *self.certification.natural_key())
 
     natural_key.dependencies = ["certs.choice", "certs.certification"]
-
-    def clean(self):
-        if self.points is not None and not (-3 <= self.points <= 3 and self.points != 0):
-            raise ValidationError({"points": "Use a whole number from -3 to 3, other than 0."})
