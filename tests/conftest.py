@@ -1,3 +1,8 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
@@ -27,3 +32,60 @@ def _plain_static_storage():
         }
     ):
         yield
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def run_manage():
+    """run_manage(*args, **env): manage.py in a fresh process with these environment variables
+    added, as an operator would run it; returns the CompletedProcess (output captured)."""
+
+    def run(*args, **env):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **env},
+            timeout=300,
+        )
+
+    return run
+
+
+@pytest.fixture
+def make_staff(db):
+    """make_staff(name) -> a test client signed in as a new superuser of that name."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    def make(name="editor"):
+        user = get_user_model().objects.create_superuser(
+            name, f"{name}@example.com", "pw-long-enough-1"
+        )
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def more_content(db):
+    """more_content(): ten more certifications, rows (each with a value for every new
+    certification) and FAQ entries, for tests that a page's cost does not grow with them."""
+    from tests.factories import make_certification, make_faq, make_feature, make_value
+
+    def add():
+        certs = [make_certification() for _ in range(10)]
+        features = [make_feature() for _ in range(10)]
+        for cert in certs:
+            for feature in features:
+                make_value(cert, feature)
+        for n in range(10):
+            make_faq(certifications=certs[: n + 1])
+        return certs
+
+    return add

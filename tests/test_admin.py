@@ -6,18 +6,14 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from certs.models import Certification, Source, Value
-from tests.admin_forms import form_data
+from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(client):
-    user = get_user_model().objects.create_superuser(
-        "editor", "editor@example.com", "pw-long-enough-1"
-    )
-    client.force_login(user)
-    return client
+def staff(make_staff):
+    return make_staff("editor")
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client):

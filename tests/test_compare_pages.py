@@ -8,7 +8,7 @@ import pytest
 
 from certs.models import Certification, Disagreement, Feature, Priority, Value
 
-from .factories import make_certification, make_faq, make_feature, make_source, make_value
+from .factories import make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -171,15 +171,10 @@ def test_writes_are_refused(client):
 
 
 @pytest.mark.parametrize("path", ["pmle-vs-ai-103", "mla-c02-vs-pmle-vs-ai-102-vs-ai-103"])
-def test_query_count_is_constant(client, django_assert_num_queries, path):
+def test_query_count_is_constant(client, django_assert_num_queries, path, more_content):
     with django_assert_num_queries(COMPARE_QUERIES):
         client.get(f"/compare/{path}/?p=cost&only=diff")
-    extra = [make_certification() for _ in range(10)]
-    features = [make_feature() for _ in range(10)]
-    for c in extra:
-        for f in features:
-            make_value(c, f)
-    make_faq(certifications=extra)
+    more_content()
     with django_assert_num_queries(COMPARE_QUERIES):
         client.get(f"/compare/{path}/?p=cost&only=diff")
 

@@ -11,25 +11,9 @@ from django.core.management import call_command
 from certs.management.commands.check_content import content_problems
 from certs.management.commands.export_content import export_to
 from certs.models import Basis, Certification, Feature, Source, Status, Value
+from tests.helpers import CATALOG
 
 pytestmark = pytest.mark.django_db
-
-CATALOG = {
-    "pmle",
-    "gcp-genai-leader",
-    "gcp-agentic-architect",
-    "ai-102",
-    "ai-103",
-    "dp-100",
-    "ai-300",
-    "ai-900",
-    "ai-901",
-    "mla-c01",
-    "mla-c02",
-    "mls-c01",
-    "aif-c01",
-    "aip-c01",
-}
 
 
 def counts():

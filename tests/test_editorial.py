@@ -14,19 +14,16 @@ from django.core.management import call_command
 from certs.admin import CertificationAdmin
 from certs.models import Certification, Freshness, Value, freshness_of
 
-from .admin_forms import form_data
 from .factories import make_certification
-from .test_wizard_pages import ANSWERS
+from .helpers import WIZARD_ANSWERS, form_data
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture
-def staff(client):
-    user = get_user_model().objects.create_superuser("ed", "ed@example.com", "pw-long-enough-1")
-    client.force_login(user)
-    return client
+def staff(make_staff):
+    return make_staff("ed")
 
 
 def list_revisions(client, url) -> dict:
@@ -298,7 +295,7 @@ def test_a_draft_successor_is_not_announced_to_visitors(client):
     # linked the successor even while it was a draft: a 404 for visitors, and news staff had
     # not published yet. (Prose that staff wrote may still mention it: that is theirs to word.)
     Certification.objects.filter(slug="ai-103").update(is_published=False)
-    wizard = "/fit/result/?" + urlencode(ANSWERS)
+    wizard = "/fit/result/?" + urlencode(WIZARD_ANSWERS)
     assert "AI-102 would have ranked" in client.get(wizard).content.decode()
     pages = ["/", "/certifications/", "/certifications/ai-102/", "/compare/pmle-vs-ai-102/"]
     for path in [*pages, "/lifecycle/", wizard]:

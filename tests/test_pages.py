@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from certs.models import Certification, FAQEntry, Feature, Source, Status, Value
 
-from .test_content import CATALOG
+from .helpers import CATALOG
 
 pytestmark = pytest.mark.django_db
 

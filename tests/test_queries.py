@@ -2,8 +2,6 @@
 
 import pytest
 
-from .factories import make_certification, make_faq, make_feature, make_value
-
 pytestmark = pytest.mark.django_db
 
 PAGES = {
@@ -21,16 +19,6 @@ PAGES = {
 }
 
 
-def add_ten_of_everything():
-    certs = [make_certification() for _ in range(10)]
-    features = [make_feature() for _ in range(10)]
-    for cert in certs:
-        for feature in features:
-            make_value(cert, feature)
-    for n in range(10):
-        make_faq(certifications=certs[: n + 1])
-
-
 @pytest.mark.parametrize("url,expected", PAGES.items())
 def test_query_count(client, django_assert_num_queries, url, expected):
     with django_assert_num_queries(expected):
@@ -39,8 +27,8 @@ def test_query_count(client, django_assert_num_queries, url, expected):
 
 @pytest.mark.parametrize("url,expected", PAGES.items())
 def test_query_count_is_the_same_with_more_content(
-    client, django_assert_num_queries, url, expected
+    client, django_assert_num_queries, url, expected, more_content
 ):
-    add_ten_of_everything()
+    more_content()
     with django_assert_num_queries(expected):
         assert client.get(url).status_code == 200

@@ -5,34 +5,23 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 from django.utils import timezone
 
 from certs.models import Certification, Value
 from certs.revisions import latest_revision
-from tests.admin_forms import FormFields, form_data
+from tests.helpers import HTMLPage, form_data
 
 pytestmark = pytest.mark.django_db
 
 
-def signed_in(name) -> Client:
-    user = get_user_model().objects.create_superuser(
-        name, f"{name}@example.com", "pw-long-enough-1"
-    )
-    client = Client()
-    client.force_login(user)
-    return client
+@pytest.fixture
+def alice(make_staff):
+    return make_staff("alice")
 
 
 @pytest.fixture
-def alice():
-    return signed_in("alice")
-
-
-@pytest.fixture
-def bob():
-    return signed_in("bob")
+def bob(make_staff):
+    return make_staff("bob")
 
 
 def fee() -> Value:
@@ -41,9 +30,7 @@ def fee() -> Value:
 
 def refused_form(response) -> dict:
     """The fields of a form the admin sent back with errors, as the browser would resubmit."""
-    parser = FormFields()
-    parser.feed(response.content.decode())
-    return {k: (v[0].removeprefix("\n") if len(v) == 1 else v) for k, v in parser.data.items()}
+    return HTMLPage(response.content.decode()).form
 
 
 def test_an_older_form_cannot_undo_a_colleagues_edit(alice, bob):

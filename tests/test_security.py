@@ -1,9 +1,6 @@
 """Headers, the strict CSP, and the deploy checklist."""
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -72,18 +69,7 @@ def test_security_headers(client):
     assert response["X-Frame-Options"] == "DENY"
 
 
-def run_manage(*args, **env):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        timeout=120,
-    )
-
-
-def test_deploy_checklist_is_clean_with_production_settings():
+def test_deploy_checklist_is_clean_with_production_settings(run_manage):
     result = run_manage(
         "check",
         "--deploy",
@@ -97,7 +83,7 @@ def test_deploy_checklist_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_a_secret():
+def test_production_refuses_to_start_without_a_secret(run_manage):
     result = run_manage("check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="", DJANGO_ALLOWED_HOSTS="x")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr

@@ -2,10 +2,8 @@
 Open Graph and Twitter tags, meta descriptions and JSON-LD."""
 
 import datetime
-import json
 import re
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 
 import pytest
 from django.utils import timezone
@@ -13,6 +11,7 @@ from django.utils import timezone
 from certs.models import Certification, ContentVersion, FAQEntry, Matchup, Value
 
 from .factories import make_certification
+from .helpers import HTMLPage
 
 pytestmark = pytest.mark.django_db
 
@@ -38,51 +37,10 @@ INDEXABLE = [
 ]
 
 
-class Head(HTMLParser):
-    """The <head>'s meta and link tags, and the text of every JSON-LD block."""
-
-    def __init__(self, html):
-        super().__init__()
-        self.meta, self.links, self.json_ld, self.breadcrumb_links = {}, {}, [], []
-        self._in_ld = self._in_trail = False
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "meta" and ("name" in attrs or "property" in attrs):
-            self.meta[attrs.get("name") or attrs["property"]] = attrs["content"]
-        elif tag == "link":
-            self.links[attrs["rel"]] = attrs["href"]
-        elif tag == "script" and attrs.get("type") == "application/ld+json":
-            self._in_ld = True
-            self.json_ld.append("")
-        elif tag == "nav" and attrs.get("aria-label") == "Breadcrumb":
-            self._in_trail = True
-        elif tag == "a" and self._in_trail:
-            self.breadcrumb_links.append(attrs["href"])
-
-    def handle_endtag(self, tag):
-        if tag == "script":
-            self._in_ld = False
-        elif tag == "nav":
-            self._in_trail = False
-
-    def handle_data(self, data):
-        if self._in_ld:
-            self.json_ld[-1] += data
-
-    def structured(self):
-        objects = []
-        for block in self.json_ld:
-            parsed = json.loads(block)
-            objects.extend(parsed if isinstance(parsed, list) else [parsed])
-        return {obj["@type"]: obj for obj in objects}
-
-
 def head(client, url):
     response = client.get(url)
     assert response.status_code == 200, url
-    return Head(response.content.decode())
+    return HTMLPage(response.content.decode())
 
 
 # robots.txt and the sitemap
@@ -269,7 +227,7 @@ def test_a_shared_wizard_result_previews_as_itself(client):
 def test_error_pages_are_noindex(client, url):
     response = client.get(url)
     assert response.status_code in (400, 404)
-    page = Head(response.content.decode())
+    page = HTMLPage(response.content.decode())
     assert page.meta["robots"] == "noindex"
     assert "canonical" not in page.links and "og:title" not in page.meta
 
@@ -294,7 +252,7 @@ def test_faq_is_a_faqpage_with_every_question_and_answer(client):
 
 def test_catalog_is_an_itemlist_in_the_order_shown(client):
     response = client.get("/certifications/")
-    items = Head(response.content.decode()).structured()["ItemList"]
+    items = HTMLPage(response.content.decode()).structured()["ItemList"]
     shown = re.findall(r'<th scope="row"><a href="([^"]+)"', response.content.decode())
     assert [item["url"] for item in items["itemListElement"]] == [
         "http://testserver" + path for path in shown
@@ -327,7 +285,7 @@ def test_json_ld_cannot_be_closed_by_content(client):
     entry.save()
     html = client.get("/faq/").content.decode()
     assert "</script><script>" not in html
-    faq = Head(html).structured()["FAQPage"]
+    faq = HTMLPage(html).structured()["FAQPage"]
     assert entry.answer in [q["acceptedAnswer"]["text"] for q in faq["mainEntity"]]
 
 

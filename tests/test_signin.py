@@ -180,9 +180,7 @@ def test_unverified_staff_do_not_preview_drafts(client, boss, two_factor):
     assert client.get(f"/certifications/{draft.slug}/").status_code == 200
 
 
-def test_the_second_factor_is_on_by_default_outside_debug():
-    from .test_security import run_manage
-
+def test_the_second_factor_is_on_by_default_outside_debug(run_manage):
     result = run_manage(
         "shell",
         "-c",

@@ -18,7 +18,7 @@ import pytest
 from django.db import OperationalError
 
 from certs.models import Source
-from tests.admin_forms import FormFields, form_data
+from tests.helpers import HTMLPage, form_data
 
 ROOT = Path(__file__).resolve().parents[1]
 # These tests build their own SQLite site; the PostgreSQL run of the suite skips them.
@@ -114,9 +114,7 @@ def save_repeatedly(url, name, slug, seconds, statuses):
     deadline, n = time.monotonic() + seconds, 0
     while time.monotonic() < deadline:
         n += 1
-        parser = FormFields()
-        parser.feed(opener.open(change, timeout=30).read().decode())
-        data = {k: v[0].removeprefix("\n") if len(v) == 1 else v for k, v in parser.data.items()}
+        data = HTMLPage(opener.open(change, timeout=30).read().decode()).form
         data["summary"] = f"{data['summary'].split(' [')[0]} [{name} save {n}]"
         body = urllib.parse.urlencode(data, doseq=True).encode()
         try:

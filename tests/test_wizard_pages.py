@@ -6,18 +6,9 @@ from urllib.parse import urlencode
 import pytest
 
 from certs.models import Certification, Question
+from tests.helpers import WIZARD_ANSWERS
 
 pytestmark = pytest.mark.django_db
-
-ANSWERS = {
-    "background": "software-developer",
-    "goal": "build-ai-apps",
-    "languages": "python",
-    "cloud": "azure",
-    "experience": "under-two",
-    "budget": "moderate",
-    "time": "months",
-}
 
 
 def url(path, answers=(), **extra):
@@ -26,7 +17,7 @@ def url(path, answers=(), **extra):
 
 
 def first_n(n):
-    return dict(list(ANSWERS.items())[:n])
+    return dict(list(WIZARD_ANSWERS.items())[:n])
 
 
 def test_start_page_says_what_it_does(client):
@@ -72,26 +63,26 @@ def test_first_question_back_link_returns_to_the_start(client):
 
 
 def test_complete_answers_on_the_question_page_go_to_the_check_page(client):
-    response = client.get(url("questions/", ANSWERS))
+    response = client.get(url("questions/", WIZARD_ANSWERS))
     assert response.status_code == 302
-    assert response["Location"] == url("check/", ANSWERS)
+    assert response["Location"] == url("check/", WIZARD_ANSWERS)
 
 
 def test_check_page_lists_answers_with_change_links_that_return_here(client):
-    response = client.get(url("check/", ANSWERS))
+    response = client.get(url("check/", WIZARD_ANSWERS))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Check your answers" in html
     for question in Question.objects.all():
-        change = url("questions/", ANSWERS, edit=question.slug).replace("&", "&amp;")
+        change = url("questions/", WIZARD_ANSWERS, edit=question.slug).replace("&", "&amp;")
         assert f'href="{change}"' in html
-    change_page = client.get(url("questions/", ANSWERS, edit="cloud")).content.decode()
+    change_page = client.get(url("questions/", WIZARD_ANSWERS, edit="cloud")).content.decode()
     assert 'action="/fit/check/"' in change_page
     assert 'value="azure" checked' in change_page
 
 
 def test_missing_answer_sends_the_visitor_to_the_first_unanswered_question(client):
-    partial = {k: v for k, v in ANSWERS.items() if k != "languages"}
+    partial = {k: v for k, v in WIZARD_ANSWERS.items() if k != "languages"}
     for path in ["check/", "result/"]:
         response = client.get(url(path, partial))
         assert response.status_code == 302
@@ -101,7 +92,7 @@ def test_missing_answer_sends_the_visitor_to_the_first_unanswered_question(clien
 
 
 def test_result_ranks_every_bookable_certification_and_explains(client):
-    response = client.get(url("result/", ANSWERS))
+    response = client.get(url("result/", WIZARD_ANSWERS))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Your best fit: AI-103" in html
@@ -122,9 +113,9 @@ def test_same_answers_in_any_order_give_the_same_ranking(client):
         html = client.get(url("result/", answers)).content.decode()
         return [line for line in html.splitlines() if "<h3><a href" in line]
 
-    first = ranking(ANSWERS)
+    first = ranking(WIZARD_ANSWERS)
     assert len(first) == Certification.objects.bookable().count()
-    assert ranking(dict(reversed(list(ANSWERS.items())))) == first
+    assert ranking(dict(reversed(list(WIZARD_ANSWERS.items())))) == first
 
 
 @pytest.mark.parametrize(
@@ -154,7 +145,7 @@ def test_tampered_answers_get_a_400_page_that_offers_a_fresh_start(client, path,
 
 @pytest.mark.parametrize("path", ["", "questions/", "check/", "result/"])
 def test_wizard_refuses_posts(client, path):
-    response = client.post(f"/fit/{path}", ANSWERS)
+    response = client.post(f"/fit/{path}", WIZARD_ANSWERS)
     assert response.status_code == 405
     assert "This page can only be read" in response.content.decode()
 
@@ -164,8 +155,8 @@ def test_wizard_refuses_posts(client, path):
     [
         ("", {}),
         ("questions/", first_n(1)),
-        ("check/", ANSWERS),
-        ("result/", ANSWERS),
+        ("check/", WIZARD_ANSWERS),
+        ("result/", WIZARD_ANSWERS),
     ],
 )
 def test_htmx_gets_the_panel_fragment_and_vary_is_set(client, path, answers):
@@ -183,13 +174,14 @@ def test_htmx_gets_the_panel_fragment_and_vary_is_set(client, path, answers):
 
 def test_history_restore_gets_the_full_page(client):
     response = client.get(
-        url("check/", ANSWERS), headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+        url("check/", WIZARD_ANSWERS),
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
     )
     assert "<html" in response.content.decode()
 
 
 def test_no_session_or_cookie_is_used(client):
-    for path, answers in [("", {}), ("questions/", first_n(3)), ("result/", ANSWERS)]:
+    for path, answers in [("", {}), ("questions/", first_n(3)), ("result/", WIZARD_ANSWERS)]:
         response = client.get(url(path, answers))
         assert not response.cookies
         assert "Cookie" not in response.get("Vary", "")
@@ -200,7 +192,7 @@ QUERIES = {"": 1, "questions/": 2, "check/": 2, "result/": 4}
 
 @pytest.mark.parametrize("path,expected", QUERIES.items())
 def test_query_count_per_step(client, django_assert_num_queries, path, expected):
-    answers = {} if path == "" else (first_n(4) if path == "questions/" else ANSWERS)
+    answers = {} if path == "" else (first_n(4) if path == "questions/" else WIZARD_ANSWERS)
     with django_assert_num_queries(expected):
         client.get(url(path, answers))
 
@@ -208,8 +200,8 @@ def test_query_count_per_step(client, django_assert_num_queries, path, expected)
 @pytest.mark.parametrize("tracking", [{"fbclid": "IwAR0abc"}, {"utm_source": "newsletter"}])
 def test_a_shared_result_link_survives_tracking_parameters(client, tracking):
     # Social networks and newsletters append these to every link; they are not answers.
-    plain = client.get(url("result/", ANSWERS))
-    tracked = client.get(url("result/", ANSWERS, **tracking))
+    plain = client.get(url("result/", WIZARD_ANSWERS))
+    tracked = client.get(url("result/", WIZARD_ANSWERS, **tracking))
     assert tracked.status_code == 200
     assert tracked.content == plain.content
 
@@ -225,9 +217,9 @@ def test_tracking_parameters_are_never_counted_as_answers(client, settings, page
     for _ in range(2):
         start = client.get("/fit/?utm_source=newsletter&utm_source=again")
         assert start.status_code == 200 and b"short questions" in start.content
-        long_id = client.get(url("result/", ANSWERS, fbclid="x" * 1200))
+        long_id = client.get(url("result/", WIZARD_ANSWERS, fbclid="x" * 1200))
         assert long_id.status_code == 200
-        repeated = client.get(url("result/", ANSWERS) + "&utm_medium=a&utm_medium=b")
+        repeated = client.get(url("result/", WIZARD_ANSWERS) + "&utm_medium=a&utm_medium=b")
         assert repeated.status_code == 200
     # Real answers sent to the start page still skip it.
     assert client.get("/fit/?background=software-developer").status_code == 302

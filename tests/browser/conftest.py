@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -120,3 +121,30 @@ def page_at(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+WCAG = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"],
+    }
+}
+SHOTS = Path(__file__).parent / "screenshots"
+
+
+def _fits_and_passes_axe(page, shot: str, what: str = "the page") -> None:
+    """No sideways scrolling at this width, a full-page screenshot for people to look at, and
+    no axe-core violation of WCAG 2.2 A/AA."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{what} scrolls sideways by {overflow}px"
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SHOTS / f"{shot}.png", full_page=True)
+    results = Axe().run(page, options=WCAG)
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.fixture
+def fits_and_passes_axe():
+    """fits_and_passes_axe(page, shot, what): no sideways scrolling, a screenshot, no axe
+    violation."""
+    return _fits_and_passes_axe

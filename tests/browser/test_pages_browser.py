@@ -1,9 +1,6 @@
 """What only a browser shows: layout at phone and desktop widths, and accessibility."""
 
-from pathlib import Path
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from .conftest import WIDTHS
 
@@ -20,29 +17,13 @@ PAGES = [
     "/certifications/pmle/changes/",
     "/lifecycle/",
 ]
-WCAG = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"],
-    }
-}
-SHOTS = Path(__file__).parent / "screenshots"
-
-
-def assert_fits_and_passes_axe(page, shot: str, what: str = "the page") -> None:
-    """No sideways scrolling at this width, a full-page screenshot for people to look at, and
-    no axe-core violation of WCAG 2.2 A/AA."""
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{what} scrolls sideways by {overflow}px"
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SHOTS / f"{shot}.png", full_page=True)
-    results = Axe().run(page, options=WCAG)
-    assert results.violations_count == 0, results.generate_report()
 
 
 @pytest.mark.parametrize("width_name", WIDTHS)
 @pytest.mark.parametrize("path", PAGES)
-def test_page_fits_the_width_and_passes_axe(site_url, page_at, path, width_name):
+def test_page_fits_the_width_and_passes_axe(
+    site_url, page_at, path, width_name, fits_and_passes_axe
+):
     page = page_at(WIDTHS[width_name])
     errors, failed = [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -50,7 +31,7 @@ def test_page_fits_the_width_and_passes_axe(site_url, page_at, path, width_name)
     response = page.goto(site_url + path)
     assert response.status == (404 if path.endswith("nope/") else 200)
     name = path.strip("/").replace("/", "_") or "home"
-    assert_fits_and_passes_axe(page, f"{name}-{width_name}", f"{path} at {width_name}")
+    fits_and_passes_axe(page, f"{name}-{width_name}", f"{path} at {width_name}")
     # The strict CSP must not block anything the page needs (a blocked resource logs an error),
     # and every stylesheet, script and icon is found.
     assert [url for url in failed if url != site_url + path] == []

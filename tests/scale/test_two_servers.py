@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.admin_forms import FormFields
+from tests.helpers import HTMLPage
 
 pytestmark = pytest.mark.scale
 ROOT = Path(__file__).resolve().parents[2]
@@ -254,11 +254,7 @@ def test_an_admin_edit_on_one_server_is_served_by_the_other_at_once(database, tm
         _, _, changelist = get(a.url + "/admin/certs/value/?q=USD+200", opener)
         change = re.search(r'href="(/admin/certs/value/\d+/change/)[^"]*"', changelist).group(1)
         _, _, form_html = get(a.url + change, opener)
-        parser = FormFields()
-        parser.feed(form_html)
-        fields = {
-            k: (v[0].removeprefix("\n") if len(v) == 1 else v) for k, v in parser.data.items()
-        }
+        fields = HTMLPage(form_html).form
         assert fields["text"].startswith("USD 200")
         fields["text"] = "USD 215 plus tax (edited through server A)"
         data = urllib.parse.urlencode(fields, doseq=True).encode()

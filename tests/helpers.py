@@ -1,0 +1,124 @@
+"""What several test modules share and cannot take as a fixture because it is needed when tests
+are collected (parametrize) or outside pytest-django (the scale tests' own servers): expected
+content, the wizard's sample answers, and the one HTML parser the tests read pages with."""
+
+import json
+from html.parser import HTMLParser
+
+# The certifications of research/certifications.md, by slug.
+CATALOG = {
+    "pmle",
+    "gcp-genai-leader",
+    "gcp-agentic-architect",
+    "ai-102",
+    "ai-103",
+    "dp-100",
+    "ai-300",
+    "ai-900",
+    "ai-901",
+    "mla-c01",
+    "mla-c02",
+    "mls-c01",
+    "aif-c01",
+    "aip-c01",
+}
+
+# A complete set of wizard answers: a Python developer on Azure building AI apps.
+WIZARD_ANSWERS = {
+    "background": "software-developer",
+    "goal": "build-ai-apps",
+    "languages": "python",
+    "cloud": "azure",
+    "experience": "under-two",
+    "budget": "moderate",
+    "time": "months",
+}
+
+
+class HTMLPage(HTMLParser):
+    """One pass over a page: the <head>'s meta and link tags, the text of every JSON-LD block,
+    the breadcrumb links, and the fields of the admin's change form as a browser would submit
+    them unchanged (`form`)."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.meta, self.links, self.json_ld, self.breadcrumb_links = {}, {}, [], []
+        self._fields: dict[str, list[str]] = {}
+        self._in_ld = self._in_trail = self._in_form = False
+        self._select = self._textarea = None
+        self.feed(html)
+
+    @property
+    def form(self) -> dict:
+        # Django's textarea rendering starts with a newline that browsers drop.
+        return {k: (v[0].removeprefix("\n") if len(v) == 1 else v) for k, v in self._fields.items()}
+
+    def structured(self) -> dict:
+        objects = []
+        for block in self.json_ld:
+            parsed = json.loads(block)
+            objects.extend(parsed if isinstance(parsed, list) else [parsed])
+        return {obj["@type"]: obj for obj in objects}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "meta" and ("name" in a or "property" in a):
+            self.meta[a.get("name") or a["property"]] = a["content"]
+        elif tag == "link" and "rel" in a:
+            self.links[a["rel"]] = a["href"]
+        elif tag == "script" and a.get("type") == "application/ld+json":
+            self._in_ld = True
+            self.json_ld.append("")
+        elif tag == "nav" and a.get("aria-label") == "Breadcrumb":
+            self._in_trail = True
+        elif tag == "a" and self._in_trail:
+            self.breadcrumb_links.append(a["href"])
+        elif tag == "form" and a.get("id", "").endswith("_form"):
+            self._in_form = True
+        if self._in_form:
+            self._form_field(tag, a)
+
+    def _form_field(self, tag, a):
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind in {"submit", "button", "file"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in a:
+                return
+            self._fields.setdefault(name, []).append(
+                a.get("value", "on" if kind == "checkbox" else "")
+            )
+        elif tag == "select" and name:
+            self._select = name
+            self._fields.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in a:
+            self._fields[self._select].append(a.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self._fields[name] = [""]
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_ld = False
+        elif tag == "nav":
+            self._in_trail = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
+            self._in_form = False
+
+    def handle_data(self, data):
+        if self._in_ld:
+            self.json_ld[-1] += data
+        if self._textarea:
+            self._fields[self._textarea][0] += data
+
+
+def form_data(client, url) -> dict:
+    """The admin change form at `url`, as the browser would submit it unchanged."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return HTMLPage(response.content.decode()).form
