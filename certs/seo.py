@@ -3,6 +3,7 @@
 Plain functions and data; the views decide what each page is, the base template prints it.
 """
 
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import OuterRef, Q, Subquery
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -84,6 +86,17 @@ def origin(request) -> str:
     """The site's address, scheme and host without a trailing slash: DJANGO_SITE_URL, or as
     this request reached it."""
     return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+
+
+def page_for(request, template: str, context: dict, **extra) -> Page:
+    """The page's metadata, its title and description written in the page template's
+    `page-title` and `page-description` partials (whitespace tidied, the description cut at
+    a sentence or word to fit search results)."""
+    title, description = (
+        " ".join(html.unescape(render_to_string(f"{template}#page-{part}", context)).split())
+        for part in ("title", "description")
+    )
+    return page(request, title, describe(description), **extra)
 
 
 def page(request, title: str, description: str, **extra) -> Page:

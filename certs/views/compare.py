@@ -38,14 +38,8 @@ def compare_picker(request):
     if pick.certifications:
         # htmx follows the redirect itself and pushes the address it lands on, the canonical one.
         return redirect("certs:compare", canonical_path_part(pick.certifications))
-    page = seo.page(
-        request,
-        "Compare AI/ML certifications",
-        "Compare two to four Google Cloud, Microsoft and AWS AI/ML certifications side by side: "
-        "fees, exam length, validity, renewal and skills overlap.",
-    )
-    context = {"catalog": catalog, "chosen": pick.slugs, "picker_open": True, "page": page}
-    return TemplateResponse(request, "certs/compare.html", {**context, "error": pick.error})
+    context = {"catalog": catalog, "chosen": pick.slugs, "picker_open": True, "error": pick.error}
+    return _page(request, context)
 
 
 @reads_query("only", "p", "format")
@@ -73,15 +67,14 @@ def compare(request, slugs):
         "priorities": priorities,
         "all_rows_url": _with_priorities(url, context["chosen_priorities"]),
         "matchup": Matchup.objects.of_pair(certifications, user=viewer(request)),
-        "page": seo.page(
-            request,
-            f"{title}: compare certifications",
-            f"{title} side by side: fees, exam time, validity, renewal, skills overlap and "
-            "five-year cost, each fact sourced and dated.",
-            breadcrumbs=seo.trail(("Compare", reverse("certs:compare-picker")), (title, url)),
-        ),
     }
-    return TemplateResponse(request, "certs/compare.html", context)
+    trail = seo.trail(("Compare", reverse("certs:compare-picker")), (title, url))
+    return _page(request, context, breadcrumbs=trail)
+
+
+def _page(request, context, **metadata):
+    page = seo.page_for(request, "certs/compare.html", context, **metadata)
+    return TemplateResponse(request, "certs/compare.html", {**context, "page": page})
 
 
 def _with_priorities(url: str, slugs: list[str]) -> str:

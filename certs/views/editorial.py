@@ -21,29 +21,20 @@ def changes(request, slug=None):
         "cert": cert,
         "changes": change_log(certification=cert),
         "certifications": Certification.objects.published().order_by("vendor", "order"),
-        "page": _changes_page(request, cert),
     }
-    return render(request, "certs/changes.html", context)
-
-
-def _changes_page(request, cert):
-    if cert is None:
-        return seo.page(
-            request,
-            "What changed",
-            "Every change to a published fact about the Google Cloud, Microsoft and AWS AI/ML "
-            "certifications, newest first, with the source behind it.",
-        )
-    return seo.page(
-        request,
-        f"What changed: {cert.short_name}",
-        f"Every change to a published fact about {cert.name}, newest first, with its source.",
-        breadcrumbs=seo.trail(
+    trail = ()
+    if cert is not None:
+        trail = seo.trail(
             ("Certifications", reverse("certs:catalog")),
             cert,
             ("What changed", reverse("certs:certification-changes", args=[cert.slug])),
-        ),
-    )
+        )
+    return _render(request, "certs/changes.html", context, breadcrumbs=trail)
+
+
+def _render(request, template, context, **metadata):
+    page = seo.page_for(request, template, context, **metadata)
+    return render(request, template, {**context, "page": page})
 
 
 @require_safe
@@ -56,11 +47,5 @@ def lifecycle(request):
     )
     events = lifecycle_events(certifications=certifications, versions=list(versions))
     upcoming, past = split_by(events, timezone.localdate())
-    page = seo.page(
-        request,
-        "Lifecycle dates",
-        "Launches, exam updates, retirements and successors of the Google Cloud, Microsoft and "
-        "AWS AI/ML certifications: what is coming up and what already happened.",
-    )
     sections = [("Coming up", upcoming), ("Already happened", past)]
-    return render(request, "certs/lifecycle.html", {"sections": sections, "page": page})
+    return _render(request, "certs/lifecycle.html", {"sections": sections})

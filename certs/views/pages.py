@@ -45,22 +45,15 @@ def home(request):
         "columns": columns(pair),
         "last_reviewed": last_reviewed(values),
         "compare_url": reverse("certs:compare", args=[canonical_path_part(pair)]),
-        "page": seo.page(request, matchup.title, seo.describe(matchup.summary)),
     }
-    return render(request, "certs/home.html", context)
+    return _render(request, "certs/home.html", context)
 
 
 @require_safe
 def catalog(request):
     certifications = Certification.objects.catalog(viewer(request))
-    page = seo.page(
-        request,
-        "AI/ML cloud certifications",
-        f"All {len(certifications)} AI and machine-learning certifications from Google Cloud, "
-        "Microsoft and AWS: level, exam code and status, with retired exams and successors.",
-        data=(seo.item_list(certifications, seo.origin(request)),),
-    )
-    return render(request, "certs/catalog.html", {"certifications": certifications, "page": page})
+    data = (seo.item_list(certifications, seo.origin(request)),)
+    return _render(request, "certs/catalog.html", {"certifications": certifications}, data=data)
 
 
 @require_safe
@@ -80,14 +73,9 @@ def certification(request, slug):
         "last_reviewed": last_reviewed(values),
         "predecessors": cert.predecessors.visible_to(viewer(request)),
         "faq_entries": cert.faq_entries.all(),
-        "page": seo.page(
-            request,
-            f"{cert.short_name}: {cert.name}",
-            seo.describe(cert.summary),
-            breadcrumbs=seo.trail(("Certifications", reverse("certs:catalog")), cert),
-        ),
     }
-    return render(request, "certs/certification.html", context)
+    trail = seo.trail(("Certifications", reverse("certs:catalog")), cert)
+    return _render(request, "certs/certification.html", context, breadcrumbs=trail)
 
 
 @require_safe
@@ -98,23 +86,16 @@ def faq(request):
             Prefetch("certifications", queryset=visible), "sources"
         )
     )
-    page = seo.page(
-        request,
-        "Frequently asked questions",
-        "Straight, sourced answers about the Google Cloud, Microsoft and AWS AI/ML "
-        "certifications: which to take first, costs, renewals, retirements and successors.",
-        data=(seo.faq_page(entries),),
-    )
-    return render(request, "certs/faq.html", {"entries": entries, "page": page})
+    data = (seo.faq_page(entries),)
+    return _render(request, "certs/faq.html", {"entries": entries}, data=data)
 
 
 @require_safe
 def sources(request):
-    page = seo.page(
-        request,
-        "Sources",
-        "Every source behind the facts on CertCompare: official exam guides, vendor blogs and "
-        "pricing pages, with who published each one and when we read it.",
-    )
     sources = Source.objects.visible_to(viewer(request))
-    return render(request, "certs/sources.html", {"sources": sources, "page": page})
+    return _render(request, "certs/sources.html", {"sources": sources})
+
+
+def _render(request, template, context, **metadata):
+    page = seo.page_for(request, template, context, **metadata)
+    return render(request, template, {**context, "page": page})

@@ -16,30 +16,25 @@ from ..htmx import for_htmx
 from ..models import Certification, Question, Weight
 from . import viewer
 
-DESCRIPTION = (
-    "Answer a few short questions and see the Google Cloud, Microsoft and AWS AI/ML "
-    "certifications ranked for you, with the reasons."
-)
+TEMPLATE = "certs/fit.html"
 
 
-def _page(request, title: str, *, noindex=True):
+def _page(request, context):
     # Steps and results live in the query string: shareable, but not pages to index.
-    return seo.page(request, title, DESCRIPTION, noindex=noindex)
+    noindex = context["step"] != "start"
+    return seo.page_for(request, TEMPLATE, context, noindex=noindex)
 
 
 def _bad_answers(request) -> dict:
-    return {
-        "step": "bad",
-        "announcement": "Those answers could not be read.",
-        "page": _page(request, "Those answers could not be read"),
-    }
+    context = {"step": "bad", "announcement": "Those answers could not be read."}
+    return {**context, "page": _page(request, context)}
 
 
 def wizard_view(view):
     """Page or fragment, tampered answers as the wizard's 400 page. Every parameter is an
     answer (others get the 400 page), so the page cache keys on all of them."""
     wrapped = for_htmx(
-        fragment="fit-panel", invalid_template="certs/fit.html", invalid_context=_bad_answers
+        fragment="fit-panel", invalid_template=TEMPLATE, invalid_context=_bad_answers
     )(view)
     return reads_query(ALL_PARAMETERS)(wrapped)
 
@@ -59,7 +54,7 @@ def _url(name, answers, **extra):
 
 
 def _render(request, context):
-    return TemplateResponse(request, "certs/fit.html", context)
+    return TemplateResponse(request, TEMPLATE, {**context, "page": _page(request, context)})
 
 
 @wizard_view
@@ -73,7 +68,6 @@ def fit_start(request):
         "total": Question.objects.count(),
         "first_url": reverse("certs:fit-question"),
         "announcement": "Which certification fits you: start.",
-        "page": _page(request, "Which certification fits you?", noindex=False),
     }
     return _render(request, context)
 
@@ -102,7 +96,6 @@ def fit_question(request):
         if previous
         else reverse("certs:fit-start"),
         "announcement": f"Question {n} of {total}: {question.text}",
-        "page": _page(request, f"{question.text} (question {n} of {total})"),
     }
     return _render(request, context)
 
@@ -133,7 +126,6 @@ def fit_check(request):
         "rows": rows,
         "result_url": _url("fit-result", answers),
         "announcement": "Check your answers.",
-        "page": _page(request, "Check your answers"),
     }
     return _render(request, context)
 
@@ -156,7 +148,6 @@ def fit_result(request):
             for cf in result.counterfactuals
         ],
         "announcement": f"Your result: {top} ranks first.",
-        "page": _page(request, f"Your result: {top}"),
     }
     return _render(request, context)
 
