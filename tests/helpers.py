@@ -1,9 +1,19 @@
 """What several test modules share and cannot take as a fixture because it is needed when tests
 are collected (parametrize) or outside pytest-django (the scale tests' own servers): expected
-content, the wizard's sample answers, and the one HTML parser the tests read pages with."""
+content, the wizard's sample answers, the one HTML parser the tests read pages with, and the
+site served by gunicorn."""
 
+import contextlib
 import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # The certifications of research/certifications.md, by slug.
 CATALOG = {
@@ -122,3 +132,38 @@ def form_data(client, url) -> dict:
     response = client.get(url)
     assert response.status_code == 200
     return HTMLPage(response.content.decode()).form
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict, work: Path, *, workers: int = 2, ready_path: str = "/healthz"):
+    """The site served by gunicorn on a free local port, as production runs it, for the
+    length of the block: yields its address. `env` must point DATABASE_URL at a database
+    already migrated and loaded."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = work / "gunicorn.log"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "comparator.wsgi", "--bind", f"127.0.0.1:{port}"]
+        + ["--workers", str(workers), "--timeout", "60"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(log, "w"),
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + ready_path, timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError(log.read_text()) from None
+            time.sleep(0.2)
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

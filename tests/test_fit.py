@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from certs.fit import CLOSE_MARGIN, build_model, rank
 from certs.models import Certification, Question, Weight
+from tests.helpers import WIZARD_ANSWERS
 
 pytestmark = pytest.mark.django_db
 
@@ -94,18 +95,7 @@ def test_an_even_spread_of_the_answer_space_ranks_a_bookable_leader(model):
 
 
 SCENARIOS = [
-    (
-        {
-            "background": "software-developer",
-            "goal": "build-ai-apps",
-            "languages": "python",
-            "cloud": "azure",
-            "experience": "under-two",
-            "budget": "moderate",
-            "time": "months",
-        },
-        "ai-103",
-    ),
+    (WIZARD_ANSWERS, "ai-103"),
     (
         {
             "background": "data-scientist",

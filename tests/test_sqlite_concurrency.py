@@ -4,7 +4,6 @@ the write lock instead of failing with "database is locked"."""
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -18,7 +17,7 @@ import pytest
 from django.db import OperationalError
 
 from certs.models import Source
-from tests.helpers import HTMLPage, form_data
+from tests.helpers import HTMLPage, form_data, gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 # These tests build their own SQLite site; the PostgreSQL run of the suite skips them.
@@ -27,12 +26,6 @@ pytestmark = pytest.mark.skipif(
     reason="SQLite's locking; PostgreSQL locks rows",
 )
 PASSWORD = "concurrent-editors-pw-1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -59,29 +52,8 @@ def site(tmp_path_factory):
         subprocess.run(
             [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=120
         )
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "comparator.wsgi", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", "4", "--timeout", "60"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(work / "gunicorn.log", "w"),
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/healthz", timeout=2)
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError((work / "gunicorn.log").read_text()) from None
-            time.sleep(0.2)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    with gunicorn(env, work, workers=4) as url:
+        yield url
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

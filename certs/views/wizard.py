@@ -100,17 +100,18 @@ def fit_question(request):
     return _render(request, context)
 
 
-def _complete_or_redirect(request, questions):
+def _all_answers(request):
+    """(questions, answers, None), or a redirect to the first question left unanswered."""
+    questions = _questions()
     answers, _ = _answers(request, questions)
     if any(q.slug not in answers for q in questions):
-        return answers, redirect(_url("fit-question", answers))
-    return answers, None
+        return questions, answers, redirect(_url("fit-question", answers))
+    return questions, answers, None
 
 
 @wizard_view
 def fit_check(request):
-    questions = _questions()
-    answers, missing = _complete_or_redirect(request, questions)
+    questions, answers, missing = _all_answers(request)
     if missing:
         return missing
     rows = [
@@ -132,8 +133,7 @@ def fit_check(request):
 
 @wizard_view
 def fit_result(request):
-    questions = _questions()
-    answers, missing = _complete_or_redirect(request, questions)
+    questions, answers, missing = _all_answers(request)
     if missing:
         return missing
     result = rank(model=_model(questions, viewer(request)), answers=answers)
