@@ -21,6 +21,7 @@ from .models import (
     Choice,
     Disagreement,
     EditorialBlock,
+    ExamLanguage,
     ExamVersion,
     FactToReverify,
     FAQEntry,
@@ -190,6 +191,13 @@ class ExamVersionInline(GuardedInline, admin.TabularInline):
     fields = ["slug", "label", "starts_on", "ends_on", "is_current", "source", "verified_on"]
 
 
+class ExamLanguageInline(GuardedInline, admin.TabularInline):
+    model = ExamLanguage
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["language", "until", "source", "verified_on"]
+
+
 class SkillDomainInline(GuardedInline, admin.TabularInline):
     model = SkillDomain
     extra = 0
@@ -228,7 +236,13 @@ class CertificationAdmin(GuardedActionsAdmin):
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["successor", "status_source"]
     list_select_related = ["successor"]
-    inlines = [ExamVersionInline, SkillDomainInline, ValueInline, DisagreementInline]
+    inlines = [
+        ExamVersionInline,
+        ExamLanguageInline,
+        SkillDomainInline,
+        ValueInline,
+        DisagreementInline,
+    ]
     fieldsets = [
         (
             None,
@@ -392,7 +406,7 @@ class PriorityAdmin(ContentAdmin):
 class ChoiceInline(GuardedInline, admin.TabularInline):
     model = Choice
     extra = 0
-    fields = ["slug", "label", "hint", "order"]
+    fields = ["slug", "label", "hint", "order", "platform"]
 
 
 @admin.register(Question)

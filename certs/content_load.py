@@ -31,7 +31,12 @@ from .revisions import LOADER_REASON
 CONTENT_FILES = {
     "sources.json": ["certs.source"],
     "features.json": ["certs.category", "certs.feature", "certs.topic", "certs.priority"],
-    "catalog.json": ["certs.certification", "certs.examversion", "certs.skilldomain"],
+    "catalog.json": [
+        "certs.certification",
+        "certs.examversion",
+        "certs.skilldomain",
+        "certs.examlanguage",
+    ],
     "values.json": ["certs.value", "certs.disagreement"],
     "faq.json": ["certs.faqentry"],
     "editorial.json": ["certs.matchup", "certs.editorialblock"],

@@ -1,25 +1,37 @@
-"""The fit wizard's scoring, as plain data: answers in, a ranked and explained list out.
+"""The fit wizard's advice, as plain data: answers in, a ranked and explained list out.
 
 Nothing here knows about requests, forms or templates. The view validates the answers and
 fetches the questions, weights and certifications once; `rank` does the rest.
 
-Scoring: each answer adds its weight's points (from -3 to 3) to each certification it concerns.
-Ranking (documented tie-break, so the same answers always give the same order):
-  1. more points first;
-  2. then the higher match percentage (points relative to what that certification could get);
-  3. then a generally available exam before a beta or retiring one;
-  4. then the catalog's order (vendor, position, slug).
-Retired certifications are scored the same way but never ranked: when one would have made the
-podium, the result says so and points to its successor.
+Eligibility comes before preference. A certification is not ranked with the others when:
+  - it tests another vendor's platform than the one the person works on (it is listed apart,
+    under "if you move to another cloud", with the place it would have had);
+  - it is retired, or retires before the person plans to sit it (its successor is named);
+  - it is a beta and the person would not sit one.
+Preferences then order what is left: each answer adds its weight's points (from -3 to 3,
+editable in the admin with the reason shown) to each certification it concerns.
+
+One score on one scale: a certification's points as a share of the most points any
+certification could earn from these very answers (0–100, below zero counts as 0). Every
+certification is measured against the same ceiling, so a lower rank never shows a higher score.
+Order: more points first; then a launched exam before a beta or a retiring one; then catalog
+order (vendor, position, slug). The result says when the tie-break decided.
 """
 
+import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .models import Certification, Choice, Question, Status, Weight
+from .models import Certification, Choice, Language, Question, Status, Weight
 
 CLOSE_MARGIN = 1  # points: a lead this small or smaller is "too close to call"
 _STATUS_RANK = {Status.ACTIVE: 0, Status.BETA: 1, Status.RETIRING: 2, Status.RETIRED: 3}
+PLATFORM_QUESTION, SITTING_QUESTION, BETA_QUESTION = "cloud", "sitting", "beta"
+LANGUAGE_QUESTION = "language"
+# The earliest day the person can sit the exam, in days from today, by their answer: an exam
+# that stops before then is out of reach.
+SITTING_FROM_DAYS = {"within-a-month": 14, "one-to-three-months": 31, "later": 92}
+STRONG_FIT, POSSIBLE_FIT = 70, 40  # score thresholds for the plain label
 
 
 @dataclass(frozen=True)
@@ -35,9 +47,17 @@ class Ranked:
     certification: Certification
     rank: int
     points: int
-    match: int  # 0–100
+    score: int  # 0–100, against the same ceiling for every certification
     reasons_for: tuple[Reason, ...]
     reasons_against: tuple[Reason, ...]
+
+    @property
+    def label(self) -> str:
+        if self.score >= STRONG_FIT:
+            return "Strong fit"
+        if self.score >= POSSIBLE_FIT:
+            return "Possible fit"
+        return "Not for you"
 
 
 @dataclass(frozen=True)
@@ -49,10 +69,23 @@ class Counterfactual:
 
 
 @dataclass(frozen=True)
-class RetiredNote:
+class Excluded:
+    """A certification left out of the ranking, and why, in plain words."""
+
+    certification: Certification
+    kind: str  # "retired", "retires-first", "language", "beta"
+    why: str
+    instead: Certification | None  # its successor, where there is one
+    would_rank: int
+
+
+@dataclass(frozen=True)
+class ElsewhereRanked:
+    """An exam on another platform, with the place it would have had among the person's."""
+
     certification: Certification
     would_rank: int
-    successor: Certification | None
+    score: int
 
 
 @dataclass(frozen=True)
@@ -62,7 +95,9 @@ class FitResult:
     close: bool
     tie_breaker: str | None
     counterfactuals: tuple[Counterfactual, ...]
-    retired: tuple[RetiredNote, ...]
+    excluded: tuple[Excluded, ...]
+    elsewhere: tuple[ElsewhereRanked, ...]
+    platform: str  # the platform's label, or "" when every platform counts
 
     @property
     def top(self) -> Ranked:
@@ -87,12 +122,14 @@ class WeightRow:
 @dataclass(frozen=True)
 class Model:
     """Everything the scoring needs, fetched once: questions with their choices, weights by
-    (question slug, choice slug, certification id), and the certifications in catalog order."""
+    (question slug, choice slug, certification id), and the certifications in catalog order
+    (with `public_successor` set)."""
 
     questions: tuple[Question, ...]
     certifications: tuple[Certification, ...]
     weights: Mapping[tuple[str, str, int], Weight | WeightRow]
-    bounds: Mapping[int, tuple[int, int]]  # certification id -> (fewest, most) points possible
+    # certification id -> {language code: last day or None}; absent: languages not confirmed
+    languages: Mapping[int, Mapping[str, datetime.date | None]]
 
 
 def build_model(
@@ -100,25 +137,19 @@ def build_model(
     questions: Sequence[Question],
     certifications: Sequence[Certification],
     weights: Sequence[Weight | WeightRow],
+    languages: Sequence[tuple[int, str, datetime.date | None]] = (),
 ) -> Model:
-    """Index the weights; `weights` must have choice and choice.question loaded."""
+    """Index the weights (`weights` must have choice and choice.question loaded) and the exam
+    languages, given as (certification id, language code, last day or None) rows."""
     index = {(w.choice.question.slug, w.choice.slug, w.certification_id): w for w in weights}
-    bounds = {}
-    for cert in certifications:
-        worst = best = 0
-        for question in questions:
-            # An answer with no weight for this certification counts 0.
-            options = [
-                index[key].points if (key := (question.slug, c.slug, cert.pk)) in index else 0
-                for c in question.choices.all()
-            ]
-            worst, best = worst + min(options), best + max(options)
-        bounds[cert.pk] = (worst, best)
+    offered: dict[int, dict[str, datetime.date | None]] = {}
+    for cert_id, language, until in languages:
+        offered.setdefault(cert_id, {})[language] = until
     return Model(
         questions=tuple(questions),
         certifications=tuple(certifications),
         weights=index,
-        bounds=bounds,
+        languages=offered,
     )
 
 
@@ -131,27 +162,88 @@ def _points(model: Model, answers: Mapping[str, str], cert: Certification) -> in
     return total
 
 
-def _match(model: Model, points: int, cert: Certification) -> int:
-    worst, best = model.bounds[cert.pk]
-    if best == worst:
-        return 50
-    return round(100 * (points - worst) / (best - worst))
+def _ceiling(model: Model, answers: Mapping[str, str]) -> int:
+    """The most points any certification could earn from these answers: for each answer, the
+    best weight any certification has for it (none below zero)."""
+    best: dict[str, int] = {}
+    for (question, choice, _), weight in model.weights.items():
+        if answers.get(question) == choice:
+            best[question] = max(best.get(question, 0), weight.points)
+    return sum(best.values())
+
+
+def _choice(model: Model, question_slug: str, choice_slug: str | None) -> Choice | None:
+    for question in model.questions:
+        if question.slug == question_slug:
+            return next((c for c in question.choices.all() if c.slug == choice_slug), None)
+    return None
+
+
+def _exclusion(model, cert, answers, today) -> tuple[str, str] | None:
+    """Why this certification cannot be taken by this person, as (kind, plain words)."""
+    if cert.status == Status.RETIRED:
+        return "retired", f"It retired on {cert.status_date:%-d %B %Y} and can no longer be booked."
+    days = SITTING_FROM_DAYS.get(answers.get(SITTING_QUESTION), 0)
+    sit_from = today + datetime.timedelta(days=days)
+    if cert.status == Status.RETIRING and cert.status_date and cert.status_date < sit_from:
+        return (
+            "retires-first",
+            f"It retires on {cert.status_date:%-d %B %Y}, before the time you plan to sit it.",
+        )
+    language = _choice(model, LANGUAGE_QUESTION, answers.get(LANGUAGE_QUESTION))
+    offered = model.languages.get(cert.pk)
+    if language is not None and offered and language.slug in Language.values:
+        if language.slug not in offered:
+            return "language", f"It is not offered in {language.label}."
+        until = offered[language.slug]
+        if until is not None and until < sit_from:
+            return (
+                "language",
+                f"Its {language.label} exam ends on {until:%-d %B %Y}, before you can sit it.",
+            )
+    if cert.status == Status.BETA and answers.get(BETA_QUESTION) == "no":
+        return "beta", "It is still a beta exam, and you would rather sit a launched one."
+    return None
 
 
 def _scored(model: Model, answers: Mapping[str, str]):
-    """(order key, certification, points, match) for every certification, best first."""
+    """(order key, certification, points) for every certification, best first."""
     scored = []
     for position, cert in enumerate(model.certifications):
         points = _points(model, answers, cert)
-        match = _match(model, points, cert)
-        key = (-points, -match, _STATUS_RANK[cert.status], position)
-        scored.append((key, cert, points, match))
+        scored.append(((-points, _STATUS_RANK[cert.status], position), cert, points))
     scored.sort(key=lambda item: item[0])
     return scored
 
 
-def _leader(model: Model, answers: Mapping[str, str]) -> Certification:
-    return next(cert for _, cert, _, _ in _scored(model, answers) if cert.is_bookable)
+def _platform(model: Model, answers: Mapping[str, str]) -> Choice | None:
+    choice = _choice(model, PLATFORM_QUESTION, answers.get(PLATFORM_QUESTION))
+    return choice if choice is not None and choice.platform else None
+
+
+def _places(model: Model, answers: Mapping[str, str], today: datetime.date, *, strict=True):
+    """Split every certification into (ranked, elsewhere, excluded), in score order. Should
+    nothing on the person's platform be open to them (`strict` fails), every platform counts."""
+    platform = _platform(model, answers) if strict else None
+    ranked, elsewhere, excluded = [], [], []
+    for _, cert, points in _scored(model, answers):
+        why = _exclusion(model, cert, answers, today)
+        place = len(ranked) + 1
+        if platform is not None and cert.vendor != platform.platform:
+            if why is None:
+                elsewhere.append((cert, points, place))
+        elif why is not None:
+            excluded.append((cert, points, place, why))
+        else:
+            ranked.append((cert, points))
+    if not ranked and strict:
+        return _places(model, answers, today, strict=False)
+    return ranked, elsewhere, excluded
+
+
+def _leader(model: Model, answers: Mapping[str, str], today) -> Certification | None:
+    ranked, _, _ = _places(model, answers, today)
+    return ranked[0][0] if ranked else None
 
 
 def _reasons(model: Model, answers: Mapping[str, str], cert: Certification) -> list[Reason]:
@@ -167,28 +259,28 @@ def _reasons(model: Model, answers: Mapping[str, str], cert: Certification) -> l
     return sorted(reasons, key=lambda r: -abs(r.points))
 
 
-def rank(*, model: Model, answers: Mapping[str, str]) -> FitResult:
-    """Rank every bookable certification for `answers` ({question slug: choice slug}, one per
-    question) and explain the result."""
-    scored = _scored(model, answers)
-    ranking: list[Ranked] = []
-    retired: list[tuple[Certification, int]] = []
-    for _, cert, points, match in scored:
-        if not cert.is_bookable:
-            retired.append((cert, len(ranking) + 1))
-            continue
+def _score(points: int, ceiling: int) -> int:
+    return max(0, min(100, round(100 * points / ceiling))) if ceiling > 0 else 0
+
+
+def rank(*, model: Model, answers: Mapping[str, str], today: datetime.date) -> FitResult:
+    """Rank the certifications this person can take for `answers` ({question slug: choice
+    slug}, one per question), set the others apart with the reason, and explain the result."""
+    ceiling = _ceiling(model, answers)
+    eligible, elsewhere, excluded = _places(model, answers, today)
+    ranking = []
+    for cert, points in eligible:
         reasons = _reasons(model, answers, cert)
         ranking.append(
             Ranked(
                 certification=cert,
                 rank=len(ranking) + 1,
                 points=points,
-                match=match,
+                score=_score(points, ceiling),
                 reasons_for=tuple(r for r in reasons if r.points > 0),
                 reasons_against=tuple(r for r in reasons if r.points < 0),
             )
         )
-
     top = ranking[0]
     runner = ranking[1] if len(ranking) > 1 else None
     deciding, close, tie_breaker = None, False, None
@@ -197,32 +289,39 @@ def rank(*, model: Model, answers: Mapping[str, str]) -> FitResult:
         deciding = _deciding(model, answers, top.certification, runner.certification)
         if top.points == runner.points:
             tie_breaker = _tie_breaker(top, runner)
-
-    counterfactuals = []
-    for question in model.questions:
-        current = answers.get(question.slug)
-        for choice in question.choices.all():
-            if choice.slug == current:
-                continue
-            leader = _leader(model, {**answers, question.slug: choice.slug})
-            if leader != top.certification:
-                counterfactuals.append(Counterfactual(question, choice.label, choice.slug, leader))
-                break  # one per question keeps the list readable
-
-    podium = 3
-    notes = tuple(
-        RetiredNote(cert, would_rank, cert.public_successor)
-        for cert, would_rank in retired
-        if would_rank <= podium
-    )
+    platform = _platform(model, answers)
     return FitResult(
         ranking=tuple(ranking),
         deciding=deciding,
         close=close,
         tie_breaker=tie_breaker,
-        counterfactuals=tuple(counterfactuals),
-        retired=notes,
+        counterfactuals=_counterfactuals(model, answers, top.certification, today),
+        excluded=tuple(
+            Excluded(cert, kind, why, cert.public_successor, place)
+            for cert, _, place, (kind, why) in excluded
+            if kind != "retired" or place <= 3  # a retired exam only when it would have placed
+        ),
+        elsewhere=tuple(
+            ElsewhereRanked(cert, place, _score(points, ceiling))
+            for cert, points, place in elsewhere
+        ),
+        platform=platform.label if platform else "",
     )
+
+
+def _counterfactuals(model, answers, leader, today) -> tuple[Counterfactual, ...]:
+    """For each question, the first other answer that would put another exam first."""
+    found = []
+    for question in model.questions:
+        current = answers.get(question.slug)
+        for choice in question.choices.all():
+            if choice.slug == current:
+                continue
+            other = _leader(model, {**answers, question.slug: choice.slug}, today)
+            if other is not None and other != leader:
+                found.append(Counterfactual(question, choice.label, choice.slug, other))
+                break  # one per question keeps the list readable
+    return tuple(found)
 
 
 def _deciding(model, answers, top: Certification, runner: Certification) -> Reason | None:
@@ -241,12 +340,6 @@ def _deciding(model, answers, top: Certification, runner: Certification) -> Reas
 
 def _tie_breaker(top: Ranked, runner: Ranked) -> str:
     first, second = top.certification, runner.certification
-    if top.match != runner.match:
-        return (
-            f"{first.short_name} and {second.short_name} have the same points; "
-            f"{first.short_name} ranks first because more of what it rewards matches your "
-            f"answers ({top.match}% against {runner.match}%)."
-        )
     if _STATUS_RANK[first.status] != _STATUS_RANK[second.status]:
         return (
             f"{first.short_name} and {second.short_name} score the same; {first.short_name} "

@@ -41,7 +41,9 @@ WIZARD_ANSWERS = {
     "cloud": "azure",
     "experience": "under-two",
     "budget": "moderate",
-    "time": "months",
+    "sitting": "one-to-three-months",
+    "beta": "no",
+    "language": "en",
 }
 
 

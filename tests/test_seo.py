@@ -4,6 +4,7 @@ Open Graph and Twitter tags, meta descriptions and JSON-LD."""
 import datetime
 import re
 import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
 
 import pytest
 from django.utils import timezone
@@ -11,15 +12,13 @@ from django.utils import timezone
 from certs.models import Certification, ContentVersion, FAQEntry, Matchup, Value
 
 from .factories import make_certification
+from .helpers import WIZARD_ANSWERS as HELPER_ANSWERS
 from .helpers import HTMLPage
 
 pytestmark = pytest.mark.django_db
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-WIZARD_ANSWERS = (
-    "background=software-developer&goal=build-ai-apps&languages=python&cloud=azure"
-    "&experience=under-two&budget=moderate&time=months"
-)
+WIZARD_ANSWERS = urlencode(HELPER_ANSWERS)
 INDEXABLE = [
     "/",
     "/certifications/",

@@ -1,6 +1,7 @@
 """The fit wizard's pages through real requests: every step, the check page, the result, and
 every kind of bad input."""
 
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -91,21 +92,35 @@ def test_missing_answer_sends_the_visitor_to_the_first_unanswered_question(clien
     assert "Question 3 of" in html
 
 
-def test_result_ranks_every_bookable_certification_and_explains(client):
+def test_result_says_what_to_take_ranks_the_eligible_and_explains_the_rest(client):
     response = client.get(url("result/", WIZARD_ANSWERS))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Your best fit: AI-103" in html
-    for cert in Certification.objects.bookable():
-        assert f'href="{cert.get_absolute_url()}">{cert.short_name}:' in html
+    # the first screen: what to take, why, and what to do next
+    assert "Take AI-103: Developing AI Apps and Agents on Azure" in html
+    assert "Read the official exam page" in html and "the runner-up" in html
+    azure = Certification.objects.bookable().filter(vendor="microsoft")
+    for cert in azure:
+        assert f'<h3><a href="{cert.get_absolute_url()}">{cert.short_name}:' in html
+    others = Certification.objects.bookable().exclude(vendor="microsoft")
+    assert "If you move to another cloud" in html
+    # betas are out (this person would not sit one), and MLA-C01's English exam has ended
+    for cert in others.exclude(status="beta").exclude(slug="mla-c01"):
+        assert f'href="{cert.get_absolute_url()}">{cert.short_name}: {cert.name}</a> (' in html
     for cert in Certification.objects.filter(status="retired"):
         assert f'<h3><a href="{cert.get_absolute_url()}">' not in html
     assert "What decided it" in html
     assert "Counted for it" in html and "Counted against it" in html
-    assert "AI-102 would have ranked" in html
+    assert "Left out, and why" in html and "AI-102</a> would have ranked" in html
     assert "What would change the result" in html
     assert "Start again" in html and 'href="/fit/"' in html
     assert "http://testserver/fit/result/?" in html  # the share link
+
+
+def test_scores_never_rise_down_the_ranking(client):
+    html = client.get(url("result/", {**WIZARD_ANSWERS, "cloud": "several"})).content.decode()
+    scores = [int(s) for s in re.findall(r'fit__match">[^:]+: (\d+)/100', html)]
+    assert len(scores) > 5 and scores == sorted(scores, reverse=True)
 
 
 def test_same_answers_in_any_order_give_the_same_ranking(client):
@@ -114,8 +129,17 @@ def test_same_answers_in_any_order_give_the_same_ranking(client):
         return [line for line in html.splitlines() if "<h3><a href" in line]
 
     first = ranking(WIZARD_ANSWERS)
-    assert len(first) == Certification.objects.bookable().count()
+    assert len(first) == Certification.objects.bookable().filter(vendor="microsoft").count()
     assert ranking(dict(reversed(list(WIZARD_ANSWERS.items())))) == first
+
+
+def test_a_link_shared_before_the_questions_changed_gets_a_clear_page(client):
+    old = "background=software-developer&goal=build-ai-apps&languages=python&cloud=azure"
+    old += "&experience=under-two&budget=moderate&time=months"
+    response = client.get(f"/fit/result/?{old}")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "earlier version of this wizard" in html and 'href="/fit/"' in html
 
 
 @pytest.mark.parametrize(
@@ -187,7 +211,7 @@ def test_no_session_or_cookie_is_used(client):
         assert "Cookie" not in response.get("Vary", "")
 
 
-QUERIES = {"": 1, "questions/": 2, "check/": 2, "result/": 4}
+QUERIES = {"": 1, "questions/": 2, "check/": 2, "result/": 5}
 
 
 @pytest.mark.parametrize("path,expected", QUERIES.items())

@@ -317,3 +317,53 @@ class SkillDomain(Verified, ContentModel):
 def _plain(number):
     """200.0 -> '200', 12.5 -> '12.5'."""
     return f"{number:f}".rstrip("0").rstrip(".") if "." in f"{number:f}" else f"{number:f}"
+
+
+class Language(models.TextChoices):
+    """Languages an exam can be sat in, as the wizard asks them."""
+
+    ENGLISH = "en", "English"
+    JAPANESE = "ja", "Japanese"
+    KOREAN = "ko", "Korean"
+    CHINESE = "zh", "Chinese (Simplified)"
+    SPANISH = "es", "Spanish"
+    PORTUGUESE = "pt", "Portuguese"
+
+
+class ExamLanguageQuerySet(models.QuerySet):
+    def get_by_natural_key(self, certification, language):
+        return self.get(certification__slug=certification, language=language)
+
+
+class ExamLanguage(ContentModel):
+    """A language an exam is delivered in, until a date if delivery in it ends. A certification
+    with none listed is one whose languages we could not confirm: the wizard then excludes
+    nobody for language, and says so."""
+
+    certification = models.ForeignKey(
+        Certification, on_delete=models.CASCADE, related_name="languages"
+    )
+    language = models.CharField(max_length=5, choices=Language.choices)
+    until = models.DateField(
+        null=True, blank=True, help_text="The last day it is delivered in this language."
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    verified_on = models.DateField()
+
+    objects = ExamLanguageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["certification", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification", "language"], name="examlanguage_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.certification.short_name} in {self.get_language_display()}"
+
+    def natural_key(self):
+        return (*self.certification.natural_key(), self.language)
+
+    natural_key.dependencies = ["certs.certification", "certs.source"]

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from .base import ContentModel, Rule, SlugContentModel
-from .catalog import Certification
+from .catalog import Certification, Vendor
 
 
 class Question(SlugContentModel):
@@ -34,6 +34,13 @@ class Choice(ContentModel):
     label = models.CharField(max_length=160)
     hint = models.CharField(max_length=200, blank=True)
     order = models.PositiveIntegerField(default=0)
+    platform = models.CharField(
+        max_length=20,
+        choices=Vendor.choices,
+        blank=True,
+        help_text="For the platform question: the vendor whose exams this answer makes eligible "
+        "(exams of other vendors are listed apart). Blank: every platform.",
+    )
 
     objects = ChoiceQuerySet.as_manager()
 

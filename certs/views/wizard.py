@@ -7,13 +7,15 @@ from urllib.parse import urlencode
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from .. import seo
 from ..caching import ALL_PARAMETERS, reads_query
+from ..comparison import canonical_path_part
 from ..fit import WeightRow, build_model, rank
 from ..forms import has_answers, parse_answers
 from ..htmx import for_htmx
-from ..models import Certification, Question, Weight
+from ..models import Certification, ExamLanguage, Question, Weight
 from . import viewer
 
 TEMPLATE = "certs/fit.html"
@@ -136,13 +138,15 @@ def fit_result(request):
     questions, answers, missing = _all_answers(request)
     if missing:
         return missing
-    result = rank(model=_model(questions, viewer(request)), answers=answers)
+    model = _model(questions, viewer(request))
+    result = rank(model=model, answers=answers, today=timezone.localdate())
     top = result.top.certification.short_name
     context = {
         "step": "result",
         "result": result,
         "check_url": _url("fit-check", answers),
         "share_url": request.build_absolute_uri(_url("fit-result", answers)),
+        "compare_url": _compare_url(result),
         "counterfactuals": [
             (cf, _url("fit-result", {**answers, cf.question.slug: cf.choice_slug}))
             for cf in result.counterfactuals
@@ -150,6 +154,13 @@ def fit_result(request):
         "announcement": f"Your result: {top} ranks first.",
     }
     return _render(request, context)
+
+
+def _compare_url(result) -> str | None:
+    if result.runner_up is None:
+        return None
+    pair = [result.top.certification, result.runner_up.certification]
+    return reverse("certs:compare", args=[canonical_path_part(pair)])
 
 
 def _model(questions, user):
@@ -163,4 +174,7 @@ def _model(questions, user):
         )
     ]
     certifications = Certification.objects.catalog(user)
-    return build_model(questions=questions, certifications=certifications, weights=weights)
+    languages = ExamLanguage.objects.values_list("certification_id", "language", "until")
+    return build_model(
+        questions=questions, certifications=certifications, weights=weights, languages=languages
+    )

@@ -17,6 +17,7 @@ EXPORT_ORDER = {
     "certs.certification": ["slug"],
     "certs.examversion": ["certification__slug", "slug"],
     "certs.skilldomain": ["certification__slug", "slug"],
+    "certs.examlanguage": ["certification__slug", "language"],
     "certs.value": ["certification__slug", "feature__slug"],
     "certs.disagreement": ["slug"],
     "certs.faqentry": ["slug"],
