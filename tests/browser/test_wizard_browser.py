@@ -15,8 +15,11 @@ ANSWERS = [
     ("cloud", "azure"),
     ("experience", "under-two"),
     ("budget", "moderate"),
-    ("time", "months"),
+    ("sitting", "one-to-three-months"),
+    ("beta", "no"),
+    ("language", "en"),
 ]
+RESULT = "Take AI-103: Developing AI Apps and Agents on Azure"
 
 
 def answer(page, slug, keyboard=False):
@@ -41,7 +44,7 @@ def complete(page, site_url, keyboard=False):
         answer(page, slug, keyboard)
     page.wait_for_selector("h1:has-text('Check your answers')")
     page.click("text=See your result")
-    page.wait_for_selector("h1:has-text('Your best fit')")
+    page.wait_for_selector("h1:has-text('Take ')")
 
 
 def test_complete_with_htmx_swaps_pushes_urls_moves_focus_and_announces(site_url, page_at):
@@ -50,21 +53,21 @@ def test_complete_with_htmx_swaps_pushes_urls_moves_focus_and_announces(site_url
     page.on("load", lambda: loads.append(page.url))
     page.goto(site_url + "/fit/")
     page.click("text=Start now")
-    page.wait_for_selector("text=Question 1 of 7")
+    page.wait_for_selector("text=Question 1 of 9")
     assert page.url == site_url + "/fit/questions/"
     answer(page, "software-developer")
-    page.wait_for_selector("text=Question 2 of 7")
+    page.wait_for_selector("text=Question 2 of 9")
     assert page.url == site_url + "/fit/questions/?background=software-developer"
     # focus moves to the new question's heading once the swap settles (fit.js, after htmx's
     # settle delay: polled, not read at once); the live region says where we are
     expect(page.locator("#fit-heading")).to_be_focused()
-    expect(page.locator("#fit-announce")).to_have_text(re.compile(r"^Question 2 of 7"))
+    expect(page.locator("#fit-announce")).to_have_text(re.compile(r"^Question 2 of 9"))
     for _, slug in ANSWERS[1:]:
         answer(page, slug)
     page.wait_for_selector("h1:has-text('Check your answers')")
     expect(page.locator("#fit-announce")).to_have_text("Check your answers.")
     page.click("text=See your result")
-    page.wait_for_selector("h1:has-text('Your best fit: AI-103')")
+    page.wait_for_selector("h1:has-text('Take AI-103')")
     assert "/fit/result/?" in page.url
     expect(page.locator("#fit-announce")).to_have_text("Your result: AI-103 ranks first.")
     assert loads == [site_url + "/fit/"], "htmx swaps must not reload the page"
@@ -74,16 +77,16 @@ def test_back_forward_and_reload_show_the_same_step(site_url, page_at):
     page = page_at()
     page.goto(site_url + "/fit/questions/")
     answer(page, "software-developer")
-    page.wait_for_selector("text=Question 2 of 7")
+    page.wait_for_selector("text=Question 2 of 9")
     answer(page, "build-ai-apps")
-    page.wait_for_selector("text=Question 3 of 7")
+    page.wait_for_selector("text=Question 3 of 9")
     page.go_back()
-    page.wait_for_selector("text=Question 2 of 7")
+    page.wait_for_selector("text=Question 2 of 9")
     assert page.url.endswith("?background=software-developer")
     page.go_forward()
-    page.wait_for_selector("text=Question 3 of 7")
+    page.wait_for_selector("text=Question 3 of 9")
     page.reload()
-    assert "Question 3 of 7" in page.content()
+    assert "Question 3 of 9" in page.content()
     assert heading(page) == page.locator("#fit-heading").inner_text()
 
 
@@ -94,14 +97,14 @@ def test_back_and_reload_on_the_result(site_url, page_at):
     page.go_back()
     page.wait_for_selector("h1:has-text('Check your answers')")
     page.go_forward()
-    page.wait_for_selector("h1:has-text('Your best fit')")
+    page.wait_for_selector("h1:has-text('Take ')")
     assert page.url == result_url
     page.reload()
-    assert heading(page) == "Your best fit: AI-103"
+    assert heading(page) == RESULT
     # the share link reproduces the result in a fresh browser context
     other = page_at()
     other.goto(result_url)
-    assert heading(other) == "Your best fit: AI-103"
+    assert heading(other) == RESULT
 
 
 def test_change_one_answer_from_the_check_page(site_url, page_at):
@@ -120,7 +123,7 @@ def test_change_one_answer_from_the_check_page(site_url, page_at):
 def test_complete_with_javascript_off(site_url, page_at):
     page = page_at(javascript=False)
     complete(page, site_url)
-    assert heading(page) == "Your best fit: AI-103"
+    assert heading(page) == RESULT
     assert "/fit/result/?" in page.url
 
 
@@ -129,9 +132,9 @@ def test_keyboard_only(site_url, page_at):
     page.goto(site_url + "/fit/")
     page.focus("text=Start now")
     page.keyboard.press("Enter")
-    page.wait_for_selector("text=Question 1 of 7")
+    page.wait_for_selector("text=Question 1 of 9")
     for n, (_, slug) in enumerate(ANSWERS, start=1):
-        page.wait_for_selector(f"text=Question {n} of 7")
+        page.wait_for_selector(f"text=Question {n} of 9")
         # As a keyboard user finds it: the swap settles and focus lands on the new heading.
         # Acting before that raced fit.js, which then took focus away from the chosen answer.
         expect(page.locator("#fit-heading")).to_be_focused()
@@ -140,7 +143,7 @@ def test_keyboard_only(site_url, page_at):
     expect(page.locator("#fit-heading")).to_be_focused()
     page.focus("text=See your result")
     page.keyboard.press("Enter")
-    page.wait_for_selector("h1:has-text('Your best fit')")
+    page.wait_for_selector("h1:has-text('Take ')")
     expect(page.locator("#fit-heading")).to_be_focused()
 
 
