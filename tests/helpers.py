@@ -44,6 +44,8 @@ WIZARD_ANSWERS = {
     "sitting": "one-to-three-months",
     "beta": "no",
     "language": "en",
+    "level": "any-level",
+    "held": "nothing",
 }
 
 

@@ -1,7 +1,7 @@
 """certs/fit.py over the real wizard content: property-based over every answer combination."""
 
 import datetime
-import itertools
+import random
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -87,7 +87,7 @@ def check_result(model, answers):
     return result
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_every_answer_combination_gives_a_consistent_explained_ranking(model, data):
     answers = data.draw(answers_strategy(model))
@@ -99,15 +99,15 @@ def test_every_answer_combination_gives_a_consistent_explained_ranking(model, da
     ]
 
 
-def test_an_even_spread_of_the_answer_space_ranks_a_bookable_leader(model):
-    """Every 997th of the combinations, spread evenly, ranks a bookable certification first,
-    never a retired one (hypothesis samples the rest at random above)."""
-    choice_lists = [[c.slug for c in q.choices.all()] for q in model.questions]
-    slugs = [q.slug for q in model.questions]
-    combos = list(itertools.product(*choice_lists))
-    assert len(combos) > 100_000
-    for combo in combos[::997]:
-        result = rank(model=model, answers=dict(zip(slugs, combo, strict=True)), today=TODAY)
+def test_a_fixed_sample_of_the_answer_space_ranks_a_bookable_leader(model):
+    """Three hundred answer sets drawn with a fixed seed (the same every run) from the millions
+    possible rank a bookable certification first, never a retired one; hypothesis explores
+    further at random above."""
+    draw = random.Random(2026)
+    choices = {q.slug: [c.slug for c in q.choices.all()] for q in model.questions}
+    for _ in range(300):
+        answers = {slug: draw.choice(options) for slug, options in choices.items()}
+        result = rank(model=model, answers=answers, today=TODAY)
         assert result.top.certification.is_bookable
         assert result.top is result.ranking[0]
 

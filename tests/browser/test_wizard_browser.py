@@ -18,6 +18,8 @@ ANSWERS = [
     ("sitting", "one-to-three-months"),
     ("beta", "no"),
     ("language", "en"),
+    ("level", "any-level"),
+    ("held", "nothing"),
 ]
 RESULT = "Take AI-103: Developing AI Apps and Agents on Azure"
 
@@ -53,15 +55,15 @@ def test_complete_with_htmx_swaps_pushes_urls_moves_focus_and_announces(site_url
     page.on("load", lambda: loads.append(page.url))
     page.goto(site_url + "/fit/")
     page.click("text=Start now")
-    page.wait_for_selector("text=Question 1 of 9")
+    page.wait_for_selector("text=Question 1 of 11")
     assert page.url == site_url + "/fit/questions/"
     answer(page, "software-developer")
-    page.wait_for_selector("text=Question 2 of 9")
+    page.wait_for_selector("text=Question 2 of 11")
     assert page.url == site_url + "/fit/questions/?background=software-developer"
     # focus moves to the new question's heading once the swap settles (fit.js, after htmx's
     # settle delay: polled, not read at once); the live region says where we are
     expect(page.locator("#fit-heading")).to_be_focused()
-    expect(page.locator("#fit-announce")).to_have_text(re.compile(r"^Question 2 of 9"))
+    expect(page.locator("#fit-announce")).to_have_text(re.compile(r"^Question 2 of 11"))
     for _, slug in ANSWERS[1:]:
         answer(page, slug)
     page.wait_for_selector("h1:has-text('Check your answers')")
@@ -77,16 +79,16 @@ def test_back_forward_and_reload_show_the_same_step(site_url, page_at):
     page = page_at()
     page.goto(site_url + "/fit/questions/")
     answer(page, "software-developer")
-    page.wait_for_selector("text=Question 2 of 9")
+    page.wait_for_selector("text=Question 2 of 11")
     answer(page, "build-ai-apps")
-    page.wait_for_selector("text=Question 3 of 9")
+    page.wait_for_selector("text=Question 3 of 11")
     page.go_back()
-    page.wait_for_selector("text=Question 2 of 9")
+    page.wait_for_selector("text=Question 2 of 11")
     assert page.url.endswith("?background=software-developer")
     page.go_forward()
-    page.wait_for_selector("text=Question 3 of 9")
+    page.wait_for_selector("text=Question 3 of 11")
     page.reload()
-    assert "Question 3 of 9" in page.content()
+    assert "Question 3 of 11" in page.content()
     assert heading(page) == page.locator("#fit-heading").inner_text()
 
 
@@ -132,9 +134,9 @@ def test_keyboard_only(site_url, page_at):
     page.goto(site_url + "/fit/")
     page.focus("text=Start now")
     page.keyboard.press("Enter")
-    page.wait_for_selector("text=Question 1 of 9")
+    page.wait_for_selector("text=Question 1 of 11")
     for n, (_, slug) in enumerate(ANSWERS, start=1):
-        page.wait_for_selector(f"text=Question {n} of 9")
+        page.wait_for_selector(f"text=Question {n} of 11")
         # As a keyboard user finds it: the swap settles and focus lands on the new heading.
         # Acting before that raced fit.js, which then took focus away from the chosen answer.
         expect(page.locator("#fit-heading")).to_be_focused()
