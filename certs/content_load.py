@@ -24,6 +24,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.utils import timezone
 
+from .models import FixtureConflict
 from .revisions import LOADER_REASON
 
 # Sources and rows come before what cites them: a required foreign key cannot be left for
@@ -137,8 +138,6 @@ class _History:
 
 def merge(paths: list[Path]) -> LoadReport:
     """Load the fixture files in `paths` (in CONTENT_FILES order) into the database."""
-    from .models import FixtureConflict
-
     report, histories, deferred, synced = LoadReport(), {}, [], []
     seen_conflicts = set()
     with transaction.atomic():
@@ -204,8 +203,6 @@ def _create(item, raw, history, report, deferred):
 
 
 def _conflict(model, current, obj, fixture_links, raw):
-    from .models import FixtureConflict
-
     differences = [
         f"{f.verbose_name}: fixture “{_shown(obj, f)}”, database “{_shown(current, f)}”"
         for f in model._meta.concrete_fields
@@ -270,8 +267,6 @@ def is_empty() -> bool:
 def reset() -> None:
     """Delete every content row, its history and the conflicts: a development database back to
     nothing, ready to be seeded again. Users are kept."""
-    from .models import FixtureConflict
-
     with transaction.atomic():
         for model in reversed(content_models()):
             model._default_manager.all().delete()
