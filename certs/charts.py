@@ -4,6 +4,7 @@ arithmetic and scales with the page). The templates draw them as inline SVG next
 equivalent; nothing here knows about requests or markup."""
 
 import datetime
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -44,7 +45,7 @@ def _percent(amount: Decimal, full: Decimal) -> float:
 
 
 def _round_up(amount: Decimal, step: int) -> Decimal:
-    return max(Decimal(step), -(-amount // step) * step)
+    return Decimal(max(1, math.ceil(amount / step)) * step)
 
 
 def _weight(low: Decimal, high: Decimal) -> str:

@@ -588,7 +588,7 @@ def key_figures(
     )
 
 
-def first_sentences(text: str, *, limit: int = 220) -> str:
+def first_sentences(text: str, *, limit: int = 160) -> str:
     """The opening sentences of `text` that fit in `limit` characters (always the first)."""
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", " ".join(text.split()))
     kept = sentences[:1]
@@ -615,13 +615,26 @@ def key_leads(
     priorities: Sequence[Priority],
     values: Iterable[Value],
     overlap: Overlap | None = None,
-) -> Verdict | None:
+) -> tuple[Lead, ...]:
     """For a comparison without an editorial: who leads on each row where better is clear
-    (fee, exam time, validity, renewal, topic coverage), among the exams still bookable."""
+    (fee, exam time, validity, renewal, topic coverage), among the exams still bookable, with
+    the leading figure in short."""
+    values = list(values)
     ranked = [p for p in priorities if p.prefer != Priority.Prefer.NEITHER]
     bookable = [c for c in certifications if not c.is_retired]
-    return personal_verdict(
+    verdict = personal_verdict(
         certifications=bookable, priorities=ranked, values=values, overlap=overlap
+    )
+    if verdict is None:
+        return ()
+    by_key = {(v.certification_id, v.feature_id): v for v in values}
+    return tuple(
+        replace(
+            lead, detail=short_figure(by_key.get((lead.leaders[0].pk, lead.priority.feature_id)))
+        )
+        if lead.leaders and lead.priority.feature_id
+        else replace(lead, detail=lead.detail.split(" of the blueprint")[0].replace("about ", ""))
+        for lead in verdict.leads
     )
 
 
