@@ -85,6 +85,7 @@ class LifecycleEvent:
     certification: Certification
     what: str
     source: Source
+    kind: str = "guide"  # beta, retirement, status or guide: the shape it gets on the timeline
 
 
 def lifecycle_events(
@@ -103,7 +104,8 @@ def lifecycle_events(
         }[cert.status]
         if cert.public_successor and cert.status in (Status.RETIRING, Status.RETIRED):
             what += f"; replaced by {cert.public_successor.short_name}"
-        events.append(LifecycleEvent(cert.status_date, cert, what, cert.status_source))
+        kind = {Status.BETA: "beta", Status.ACTIVE: "status"}.get(cert.status, "retirement")
+        events.append(LifecycleEvent(cert.status_date, cert, what, cert.status_source, kind))
     for version in versions:
         if version.starts_on:
             events.append(

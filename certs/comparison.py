@@ -7,8 +7,9 @@ much of each blueprint the others share, and say who leads on what matters to th
 """
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -63,6 +64,7 @@ def canonical_path_part(certifications: Iterable[Certification]) -> str:
 class Cell:
     certification: Certification
     value: Value | None
+    source_number: int | None = None  # its source's place in the page's numbered source list
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,31 @@ class Matrix:
     @property
     def rows(self) -> tuple[Row, ...]:
         return tuple(row for group in self.groups for row in group.rows)
+
+    @property
+    def marks_same(self) -> bool:
+        """When most rows differ, a "differs" mark on each says nothing: mark the rows that
+        are the same instead."""
+        rows = self.rows
+        return sum(row.differs for row in rows) * 2 > len(rows)
+
+    @property
+    def marking(self) -> str:
+        """The one sentence that says what the row marks mean on this table."""
+        rows = self.rows
+        differing = sum(row.differs for row in rows)
+        if differing == len(rows):
+            return f"All {len(rows)} rows shown differ, so none is marked."
+        if self.marks_same:
+            same = len(rows) - differing
+            return (
+                f"{differing} of {len(rows)} rows differ, so only the {same} row"
+                f"{'s' if same > 1 else ''} where they are the same "
+                f"{'are' if same > 1 else 'is'} marked “same”."
+            )
+        if not differing:
+            return "Every row is the same for all of them."
+        return f"{differing} of {len(rows)} rows differ; they are marked “differs”."
 
 
 def _comparable(value: Value | None) -> str | None:
@@ -141,9 +168,28 @@ def build_matrix(
         for cell in row.cells:
             if cell.value is not None and cell.value.source is not None:
                 sources.setdefault(cell.value.source.pk, cell.value.source)
+    number = {pk: n for n, pk in enumerate(sources, start=1)}
+    numbered = tuple(
+        Group(
+            group.category,
+            tuple(
+                replace(
+                    row,
+                    cells=tuple(
+                        replace(cell, source_number=number.get(cell.value.source_id))
+                        if cell.value is not None
+                        else cell
+                        for cell in row.cells
+                    ),
+                )
+                for row in group.rows
+            ),
+        )
+        for group in groups
+    )
     return Matrix(
         certifications=tuple(certifications),
-        groups=tuple(groups),
+        groups=numbered,
         sources=tuple(sources.values()),
         hidden_identical=hidden,
     )
@@ -297,6 +343,8 @@ class DomainTopic(NamedTuple):
     weight_min: Decimal
     weight_max: Decimal
     topic_id: int | None
+    name: str = ""  # for the domain-weight chart
+    order: int = 0
 
 
 @dataclass(frozen=True)
@@ -310,6 +358,11 @@ class Share:
 class TopicRow:
     topic: Topic
     percents: tuple[int, ...]  # per certification: share of its blueprint touching this topic
+
+    @property
+    def shaded(self) -> tuple[tuple[int, int], ...]:
+        """(percent, shade from 0 for none to 4 for half the blueprint or more) per cell."""
+        return tuple((p, sum(p >= step for step in (1, 15, 30, 50))) for p in self.percents)
 
 
 @dataclass(frozen=True)
@@ -409,8 +462,9 @@ def personal_verdict(
     by_key = {(v.certification_id, v.feature_id): v for v in values}
     topic_share = {}
     if overlap is not None:
+        measured = [share.certification for share in overlap.shares]
         for row in overlap.grid:
-            for cert, percent in zip(certifications, row.percents, strict=True):
+            for cert, percent in zip(measured, row.percents, strict=True):
                 topic_share[(cert.pk, row.topic.pk)] = percent
     leads = []
     for priority in priorities:
@@ -461,6 +515,127 @@ def personal_verdict(
         on = ", ".join(lead.priority.label for lead in leads if leader in lead.leaders)
         summary = f"{leader.short_name} leads on {most} of your {ranked_text}: {on}."
     return Verdict(tuple(leads), leader if len(top) == 1 else None, summary)
+
+
+# The answer first -----------------------------------------------------------------------------
+
+KEY_FIGURES = (
+    (FEE, "Exam fee"),
+    ("duration", "Exam time"),
+    (VALIDITY, "Valid for"),
+    (RENEWAL_COST, "Renewal"),
+)
+SHORT_AVAILABILITY = {
+    Value.Availability.NOT_DISCLOSED: "Not disclosed",
+    Value.Availability.NOT_FOUND: "Not found",
+    Value.Availability.NOT_APPLICABLE: "Not applicable",
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: Value | None
+
+    @property
+    def text(self) -> str:
+        """Short, for a strip of figures; the table below has the full value."""
+        return short_figure(self.value)
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    certification: Certification
+    figures: tuple[Figure, ...]
+
+
+@dataclass(frozen=True)
+class Choice:
+    certification: Certification
+    text: str  # the editorial's "choose it if…", cut to one or two sentences
+
+
+def short_figure(value: Value | None) -> str:
+    """'USD 200', '120 min', '2 years', 'Free', 'Not found': a value in a few characters."""
+    if value is None:
+        return "No entry yet"
+    if value.availability != Value.Availability.STATED:
+        return SHORT_AVAILABILITY[value.availability]
+    kind, amount = value.feature.kind, value.amount
+    if amount is not None and kind == Feature.Kind.MONEY:
+        return "Free" if amount == 0 else money(amount, value.unit or "USD")
+    if amount is not None and kind == Feature.Kind.MINUTES:
+        return f"{int(amount)} min"
+    if amount is not None and kind == Feature.Kind.MONTHS:
+        months = int(amount)
+        if months % 12 == 0:
+            return f"{months // 12} year{'s' if months > 12 else ''}"
+        return f"{months} months"
+    return re.split(r" \(|; |, ", value.text, maxsplit=1)[0]
+
+
+def key_figures(
+    *, certifications: Sequence[Certification], values: Iterable[Value]
+) -> tuple[KeyFigures, ...]:
+    """Per certification, the few figures people decide on, short enough for one glance."""
+    by_key = {(v.certification_id, v.feature.slug): v for v in values}
+    return tuple(
+        KeyFigures(
+            cert,
+            tuple(Figure(label, by_key.get((cert.pk, slug))) for slug, label in KEY_FIGURES),
+        )
+        for cert in certifications
+    )
+
+
+def first_sentences(text: str, *, limit: int = 160) -> str:
+    """The opening sentences of `text` that fit in `limit` characters (always the first)."""
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", " ".join(text.split()))
+    kept = sentences[:1]
+    for sentence in sentences[1:]:
+        if len(" ".join([*kept, sentence])) > limit:
+            break
+        kept.append(sentence)
+    return " ".join(kept)
+
+
+def pair_choices(matchup) -> tuple[Choice, ...]:
+    """Who should choose which, in short, from a pair editorial (none without one)."""
+    if matchup is None:
+        return ()
+    return (
+        Choice(matchup.first, first_sentences(matchup.choose_first_if)),
+        Choice(matchup.second, first_sentences(matchup.choose_second_if)),
+    )
+
+
+def key_leads(
+    *,
+    certifications: Sequence[Certification],
+    priorities: Sequence[Priority],
+    values: Iterable[Value],
+    overlap: Overlap | None = None,
+) -> tuple[Lead, ...]:
+    """For a comparison without an editorial: who leads on each row where better is clear
+    (fee, exam time, validity, renewal, topic coverage), among the exams still bookable, with
+    the leading figure in short."""
+    values = list(values)
+    ranked = [p for p in priorities if p.prefer != Priority.Prefer.NEITHER]
+    bookable = [c for c in certifications if not c.is_retired]
+    verdict = personal_verdict(
+        certifications=bookable, priorities=ranked, values=values, overlap=overlap
+    )
+    if verdict is None:
+        return ()
+    by_key = {(v.certification_id, v.feature_id): v for v in values}
+    return tuple(
+        replace(
+            lead, detail=short_figure(by_key.get((lead.leaders[0].pk, lead.priority.feature_id)))
+        )
+        if lead.leaders and lead.priority.feature_id
+        else replace(lead, detail=lead.detail.split(" of the blueprint")[0].replace("about ", ""))
+        for lead in verdict.leads
+    )
 
 
 # Columns and downloads --------------------------------------------------------------------

@@ -97,16 +97,22 @@ def test_comparison_table_has_headers_anchors_sources_and_dates(client):
     assert '<th scope="col"><a href="/certifications/pmle/">PMLE</a>' in html
     for feature in Feature.objects.all():
         assert f'id="row-{feature.slug}"' in html
-    assert html.count("differs</span>") >= 5  # marked in text, not only colour
-    assert "verified <time" in html
+    # Most rows of two different exams differ: the few that are the same are marked instead,
+    # in text, not only colour, and the table says so once.
+    same = html.count('<span class="tag tag--same">same</span>')
+    assert same >= 1 and "differs</span>" not in html
+    assert f"rows differ, so only the {same} row" in html
+    assert "verified <time" in html  # one click away, inside the cell's source marker
     assert 'id="row-cost-5-years"' in html
     assert "Download this comparison" in html
 
 
-def test_pair_editorial_shows_above_the_table(client):
+def test_pair_editorial_answers_above_the_table(client):
+    # The answer first: who should choose which, above the table; the full take follows it.
     html = client.get("/compare/pmle-vs-ai-102/").content.decode()
     assert "Our take:" in html
-    assert html.index("Our take:") < html.index('class="matrix ')
+    assert html.index("Who should choose which") < html.index('class="matrix ')
+    assert 'href="#editorial">Read our full take' in html
 
 
 def test_retired_column_offers_its_successor(client):

@@ -254,10 +254,11 @@ class DomainQuerySet(models.QuerySet):
         return self.get(certification__slug=certification, slug=slug)
 
     def topic_rows(self):
-        """(domain id, certification id, weight_min, weight_max, topic id or None) for each of
-        the domains' topics: plain rows in one query, no instances, no ordering joins."""
+        """(domain id, certification id, weight_min, weight_max, topic id or None, name, order)
+        for each of the domains' topics: plain rows in one query, no instances, no ordering
+        joins."""
         return self.order_by().values_list(
-            "pk", "certification_id", "weight_min", "weight_max", "topics"
+            "pk", "certification_id", "weight_min", "weight_max", "topics", "name", "order"
         )
 
 

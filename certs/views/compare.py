@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from .. import seo
+from .. import charts, seo
 from ..caching import reads_query
 from ..comparison import (
     DomainTopic,
@@ -19,6 +19,9 @@ from ..comparison import (
     columns,
     cost_rows,
     download_rows,
+    key_figures,
+    key_leads,
+    pair_choices,
     personal_verdict,
     skills_overlap,
     split_slugs,
@@ -55,10 +58,11 @@ def compare(request, slugs):
         return HttpResponsePermanentRedirect(url + (f"?{query}" if query else ""))
     priorities = list(Priority.objects.all())
     options = compare_options(request.GET, priorities)
-    context = _comparison(certifications, options)
+    context = _comparison(certifications, options, priorities)
     if options.format:
         return _download(options.format, canonical, context)
     title = " vs ".join(c.short_name for c in certifications)
+    matchup = Matchup.objects.of_pair(certifications, user=viewer(request))
     context |= {
         "catalog": catalog,
         "chosen": [c.slug for c in certifications],
@@ -66,7 +70,8 @@ def compare(request, slugs):
         "url": url,
         "priorities": priorities,
         "all_rows_url": _with_priorities(url, context["chosen_priorities"]),
-        "matchup": Matchup.objects.of_pair(certifications, user=viewer(request)),
+        "matchup": matchup,
+        "choices": pair_choices(matchup),
     }
     trail = seo.trail(("Compare", reverse("certs:compare-picker")), (title, url))
     return _page(request, context, breadcrumbs=trail)
@@ -89,18 +94,20 @@ def _covered(slugs: list[str], catalog: list[Certification]) -> list[Certificati
     return sorted((by_slug[slug] for slug in slugs), key=catalog_key)
 
 
-def _comparison(certifications, options: CompareOptions) -> dict:
+def _comparison(certifications, options: CompareOptions, priorities) -> dict:
     """Everything the comparison shows, from a constant number of queries."""
     features = list(Feature.objects.for_matrix())
     values = Value.objects.for_matrix(certifications=certifications, features=features)
-    domains = SkillDomain.objects.filter(
-        certification__in=certifications, version__is_current=True
-    ).topic_rows()
+    domains = [
+        DomainTopic(*row)
+        for row in SkillDomain.objects.filter(
+            certification__in=certifications, version__is_current=True
+        ).topic_rows()
+    ]
     overlap = skills_overlap(
-        certifications=certifications,
-        domains=[DomainTopic(*row) for row in domains],
-        topics=Topic.objects.in_bulk(),
+        certifications=certifications, domains=domains, topics=Topic.objects.in_bulk()
     )
+    costs = cost_rows(certifications=certifications, values=values)
     matrix = build_matrix(
         certifications=certifications,
         features=features,
@@ -111,7 +118,13 @@ def _comparison(certifications, options: CompareOptions) -> dict:
     return {
         "certifications": certifications,
         "matrix": matrix,
-        "costs": cost_rows(certifications=certifications, values=values),
+        "costs": costs,
+        "cost_charts": charts.cost_charts(costs=costs),
+        "domain_charts": charts.current_domains(certifications=certifications, domains=domains),
+        "figures": key_figures(certifications=certifications, values=values),
+        "leads": key_leads(
+            certifications=certifications, priorities=priorities, values=values, overlap=overlap
+        ),
         "overlap": overlap,
         "verdict": personal_verdict(
             certifications=certifications,

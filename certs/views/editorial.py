@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .. import seo
+from .. import charts, seo
 from ..changes import change_log, lifecycle_events, split_by
 from ..models import Certification, ExamVersion, show_public_successors
 
@@ -46,6 +46,10 @@ def lifecycle(request):
         "certification", "source"
     )
     events = lifecycle_events(certifications=certifications, versions=list(versions))
-    upcoming, past = split_by(events, timezone.localdate())
-    sections = [("Coming up", upcoming), ("Already happened", past)]
-    return _render(request, "certs/lifecycle.html", {"sections": sections})
+    today = timezone.localdate()
+    upcoming, past = split_by(events, today)
+    context = {
+        "sections": [("Coming up", upcoming), ("Already happened", past)],
+        "timeline": charts.timeline(events=events, today=today),
+    }
+    return _render(request, "certs/lifecycle.html", context)

@@ -6,8 +6,15 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from .. import seo
-from ..comparison import build_matrix, canonical_path_part, columns, cost_rows
+from .. import charts, seo
+from ..comparison import (
+    build_matrix,
+    canonical_path_part,
+    columns,
+    cost_rows,
+    key_figures,
+    pair_choices,
+)
 from ..htmx import NotCovered
 from ..models import (
     Certification,
@@ -36,12 +43,16 @@ def home(request):
     blocks = {}
     for block in EditorialBlock.objects.filter(matchup=matchup).select_related("source"):
         blocks.setdefault(block.kind, []).append(block)
+    costs = cost_rows(certifications=pair, values=values)
     context = {
         "matchup": matchup,
         "pair": pair,
         "blocks": blocks,
+        "choices": pair_choices(matchup),
+        "figures": key_figures(certifications=pair, values=values),
         "matrix": build_matrix(certifications=pair, features=features, values=values),
-        "costs": cost_rows(certifications=pair, values=values),
+        "costs": costs,
+        "cost_charts": charts.cost_charts(costs=costs),
         "columns": columns(pair),
         "last_reviewed": last_reviewed(values),
         "compare_url": reverse("certs:compare", args=[canonical_path_part(pair)]),
@@ -64,12 +75,18 @@ def certification(request, slug):
     features = list(Feature.objects.for_matrix())
     values = Value.objects.for_matrix(certifications=(cert,), features=features)
     domains = Prefetch("domains", queryset=SkillDomain.objects.select_related("source"))
+    versions = list(
+        ExamVersion.objects.filter(certification=cert)
+        .select_related("source")
+        .prefetch_related(domains)
+    )
     context = {
         "cert": cert,
         "matrix": build_matrix(certifications=(cert,), features=features, values=values),
-        "versions": ExamVersion.objects.filter(certification=cert)
-        .select_related("source")
-        .prefetch_related(domains),
+        "versions": versions,
+        "domain_chart": charts.version_domains(
+            versions=versions, caption=f"Weight of each skill domain in the {cert.short_name} exam"
+        ),
         "last_reviewed": last_reviewed(values),
         "predecessors": cert.predecessors.visible_to(viewer(request)),
         "faq_entries": cert.faq_entries.all(),
