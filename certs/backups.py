@@ -65,8 +65,21 @@ def backup(destination: Path) -> Path:
             target.close()
     else:
         args, env = _pg_command("pg_dump")
-        subprocess.run([*args, "--format=custom", "--file", str(destination)], env=env, check=True)
+        _run([*args, "--format=custom", "--file", str(destination)], env)
     return destination
+
+
+def _run(command: list[str], env: dict) -> None:
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BackupError(f"{command[0]} failed: {done.stderr.strip()}")
+
+
+def _check_postgresql_copy(source: Path) -> None:
+    """pg_restore reads the archive's table of contents without touching any database."""
+    done = subprocess.run(["pg_restore", "--list", str(source)], capture_output=True, text=True)
+    if done.returncode != 0 or "certs_certification" not in done.stdout:
+        raise BackupError(f"{source} is not a PostgreSQL backup of this site (pg_dump -Fc).")
 
 
 def _check_sqlite_copy(source: Path) -> None:
@@ -96,10 +109,7 @@ def restore(source: Path) -> None:
             copy.close()
     else:
         args, env = _pg_command("pg_restore")
-        subprocess.run(
-            [*args, "--clean", "--if-exists", "--single-transaction", str(source)],
-            env=env,
-            check=True,
-        )
+        _check_postgresql_copy(source)
+        _run([*args, "--clean", "--if-exists", "--single-transaction", str(source)], env)
     connection.close()
     bump_version()

@@ -48,7 +48,8 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
 
     bogus = tmp_path / "notes.sqlite3"
     bogus.write_text("not a database")
-    with pytest.raises(CommandError, match="not an SQLite backup"):
+    # Before any change: the live database is left as it was.
+    with pytest.raises(CommandError, match="is not an? (SQLite|PostgreSQL) backup"):
         call_command("restore", str(bogus))
     with pytest.raises(CommandError, match="No backup at"):
         call_command("restore", str(tmp_path / "missing.sqlite3"))
