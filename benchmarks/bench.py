@@ -71,7 +71,8 @@ PAGES = [
     (
         "Wizard result",
         "/fit/result/?background=software-developer&goal=build-ai-apps&languages=python"
-        "&cloud=azure&experience=under-two&budget=moderate&time=months",
+        "&cloud=azure&experience=under-two&budget=moderate&sitting=one-to-three-months"
+        "&beta=no&language=en&level=any-level&held=nothing",
     ),
     ("Certification (PMLE)", "/certifications/pmle/"),
 ]

@@ -1,6 +1,7 @@
 """certs/fit.py over the real wizard content: property-based over every answer combination."""
 
 import datetime
+import os
 import random
 
 import pytest
@@ -12,7 +13,15 @@ from certs.fit import CLOSE_MARGIN, build_model, rank
 from certs.models import Certification, ExamLanguage, Question, Weight
 from tests.helpers import WIZARD_ANSWERS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # Pure scoring over the content: the PostgreSQL run of the suite (make test-scale) would
+    # only repeat it, at the cost of a minute.
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "sqlite").split(":")[0] != "sqlite",
+        reason="pure scoring, run once on SQLite",
+    ),
+]
 
 
 TODAY = datetime.date(2026, 11, 30)

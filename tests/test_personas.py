@@ -5,6 +5,7 @@ The result must never contradict itself: a lower rank never shows a higher score
 
 import datetime
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,15 @@ from django.contrib.auth.models import AnonymousUser
 from certs.fit import WeightRow, build_model, rank
 from certs.models import Certification, ExamLanguage, Question, Weight
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # Pure scoring over the content: the PostgreSQL run of the suite (make test-scale) would
+    # only repeat it, at the cost of a minute.
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "sqlite").split(":")[0] != "sqlite",
+        reason="pure scoring, run once on SQLite",
+    ),
+]
 PERSONAS = json.loads((Path(__file__).parent / "personas.json").read_text())
 TODAY = datetime.date(2026, 11, 30)  # the day the personas were written against
 
