@@ -196,6 +196,8 @@ def _exclusion(model, cert, answers, today) -> tuple[str, str] | None:
         if language.slug not in offered:
             return "language", f"It is not offered in {language.label}."
         until = offered[language.slug]
+        if until is not None and until < today:
+            return "language", f"Its {language.label} exam ended on {until:%-d %B %Y}."
         if until is not None and until < sit_from:
             return (
                 "language",

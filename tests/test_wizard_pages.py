@@ -248,3 +248,20 @@ def test_tracking_parameters_are_never_counted_as_answers(client, settings, page
     # Real answers sent to the start page still skip it.
     assert client.get("/fit/?background=software-developer").status_code == 302
     cache.clear()
+
+
+def test_a_weak_best_fit_is_not_headlined_as_one_to_take(client):
+    # "Take X … Not for you, 15 out of 100" contradicted itself: a low score says so instead.
+    answers = {
+        **WIZARD_ANSWERS,
+        "background": "data-scientist",
+        "goal": "lead-ai",
+        "cloud": "aws",
+        "experience": "none",
+        "budget": "employer-pays",
+        "language": "pt",
+    }
+    html = client.get(url("result/", answers)).content.decode()
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html).group(1)
+    assert heading.startswith("No strong fit on Amazon Web Services (AWS) yet: the closest is")
+    assert "Take " not in heading

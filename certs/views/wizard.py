@@ -12,7 +12,7 @@ from django.utils import timezone
 from .. import seo
 from ..caching import ALL_PARAMETERS, reads_query
 from ..comparison import canonical_path_part
-from ..fit import WeightRow, build_model, rank
+from ..fit import POSSIBLE_FIT, WeightRow, build_model, rank
 from ..forms import has_answers, parse_answers
 from ..htmx import for_htmx
 from ..models import Certification, ExamLanguage, Question, Weight
@@ -147,6 +147,7 @@ def fit_result(request):
         "check_url": _url("fit-check", answers),
         "share_url": request.build_absolute_uri(_url("fit-result", answers)),
         "compare_url": _compare_url(result),
+        "possible_fit": POSSIBLE_FIT,
         "counterfactuals": [
             (cf, _url("fit-result", {**answers, cf.question.slug: cf.choice_slug}))
             for cf in result.counterfactuals
