@@ -17,6 +17,8 @@ from django.template.response import TemplateResponse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
+from . import seo
+
 
 class NotCovered(Http404):
     """A 404 whose message is written for visitors (Django's own 404 messages are not): the
@@ -25,6 +27,13 @@ class NotCovered(Http404):
 
 # A history restore asks for the whole page even where htmx marks it as its own request.
 VARY_ON = ("HX-Request", "HX-History-Restore-Request")
+
+
+def page_response(request, template: str, context: dict, **metadata) -> TemplateResponse:
+    """The page in `template`, with its metadata (title and description read from the
+    template's own partials, see seo.page_for) as `page`. The one way every page is answered."""
+    page = seo.page_for(request, template, context, **metadata)
+    return TemplateResponse(request, template, {**context, "page": page})
 
 
 def wants_fragment(request) -> bool:

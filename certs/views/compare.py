@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from .. import charts, seo
@@ -28,7 +27,7 @@ from ..comparison import (
 )
 from ..downloads import spreadsheet_safe_row
 from ..forms import CompareOptions, compare_options, picked
-from ..htmx import NotCovered, for_htmx
+from ..htmx import NotCovered, for_htmx, page_response
 from ..models import Certification, Feature, Matchup, Priority, SkillDomain, Topic, Value
 from . import viewer
 
@@ -78,8 +77,7 @@ def compare(request, slugs):
 
 
 def _page(request, context, **metadata):
-    page = seo.page_for(request, "certs/compare.html", context, **metadata)
-    return TemplateResponse(request, "certs/compare.html", {**context, "page": page})
+    return page_response(request, "certs/compare.html", context, **metadata)
 
 
 def _with_priorities(url: str, slugs: list[str]) -> str:

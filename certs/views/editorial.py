@@ -2,13 +2,14 @@
 certs/feeds.py) and what is coming (lifecycle dates)."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from .. import charts, seo
 from ..changes import change_log, lifecycle_events, split_by
+from ..htmx import page_response
 from ..models import Certification, ExamVersion, show_public_successors
 
 
@@ -29,12 +30,7 @@ def changes(request, slug=None):
             cert,
             ("What changed", reverse("certs:certification-changes", args=[cert.slug])),
         )
-    return _render(request, "certs/changes.html", context, breadcrumbs=trail)
-
-
-def _render(request, template, context, **metadata):
-    page = seo.page_for(request, template, context, **metadata)
-    return render(request, template, {**context, "page": page})
+    return page_response(request, "certs/changes.html", context, breadcrumbs=trail)
 
 
 @require_safe
@@ -52,4 +48,4 @@ def lifecycle(request):
         "sections": [("Coming up", upcoming), ("Already happened", past)],
         "timeline": charts.timeline(events=events, today=today),
     }
-    return _render(request, "certs/lifecycle.html", context)
+    return page_response(request, "certs/lifecycle.html", context)

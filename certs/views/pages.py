@@ -2,7 +2,7 @@
 the sources."""
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
@@ -15,7 +15,7 @@ from ..comparison import (
     key_figures,
     pair_choices,
 )
-from ..htmx import NotCovered
+from ..htmx import NotCovered, page_response
 from ..models import (
     Certification,
     EditorialBlock,
@@ -57,14 +57,16 @@ def home(request):
         "last_reviewed": last_reviewed(values),
         "compare_url": reverse("certs:compare", args=[canonical_path_part(pair)]),
     }
-    return _render(request, "certs/home.html", context)
+    return page_response(request, "certs/home.html", context)
 
 
 @require_safe
 def catalog(request):
     certifications = Certification.objects.catalog(viewer(request))
     data = (seo.item_list(certifications, seo.origin(request)),)
-    return _render(request, "certs/catalog.html", {"certifications": certifications}, data=data)
+    return page_response(
+        request, "certs/catalog.html", {"certifications": certifications}, data=data
+    )
 
 
 @require_safe
@@ -92,7 +94,7 @@ def certification(request, slug):
         "faq_entries": cert.faq_entries.all(),
     }
     trail = seo.trail(("Certifications", reverse("certs:catalog")), cert)
-    return _render(request, "certs/certification.html", context, breadcrumbs=trail)
+    return page_response(request, "certs/certification.html", context, breadcrumbs=trail)
 
 
 @require_safe
@@ -104,15 +106,10 @@ def faq(request):
         )
     )
     data = (seo.faq_page(entries),)
-    return _render(request, "certs/faq.html", {"entries": entries}, data=data)
+    return page_response(request, "certs/faq.html", {"entries": entries}, data=data)
 
 
 @require_safe
 def sources(request):
     sources = Source.objects.visible_to(viewer(request))
-    return _render(request, "certs/sources.html", {"sources": sources})
-
-
-def _render(request, template, context, **metadata):
-    page = seo.page_for(request, template, context, **metadata)
-    return render(request, template, {**context, "page": page})
+    return page_response(request, "certs/sources.html", {"sources": sources})

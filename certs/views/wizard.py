@@ -5,7 +5,6 @@ server. Tampered answers get the wizard's own 400 page, which offers a fresh sta
 from urllib.parse import urlencode
 
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +13,7 @@ from ..caching import ALL_PARAMETERS, reads_query
 from ..comparison import canonical_path_part
 from ..fit import POSSIBLE_FIT, WeightRow, build_model, rank
 from ..forms import has_answers, parse_answers
-from ..htmx import for_htmx
+from ..htmx import for_htmx, page_response
 from ..models import Certification, ExamLanguage, Question, Weight
 from . import viewer
 
@@ -56,7 +55,8 @@ def _url(name, answers, **extra):
 
 
 def _render(request, context):
-    return TemplateResponse(request, TEMPLATE, {**context, "page": _page(request, context)})
+    noindex = context["step"] != "start"
+    return page_response(request, TEMPLATE, context, noindex=noindex)
 
 
 @wizard_view
