@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .changes import LifecycleEvent
-from .comparison import CostRow, DomainTopic, money
+from .comparison import CostRow, DomainTopic, catalog_key, money
 from .models import Certification, ExamVersion
 
 
@@ -210,7 +210,7 @@ def timeline(*, events: Sequence[LifecycleEvent], today: datetime.date) -> Timel
         certs[event.certification.pk] = event.certification
         label = f"{event.date.strftime('%-d %b %Y')}: {event.what}"
         lanes.setdefault(event.certification.pk, []).append(Mark(x(event.date), event.kind, label))
-    ordered = sorted(certs.values(), key=lambda c: (c.vendor, c.order, c.slug))
+    ordered = sorted(certs.values(), key=catalog_key)
     ticks = tuple((year, x(datetime.date(year, 1, 1))) for year in range(first.year, last.year + 1))
     return Timeline(
         ticks,

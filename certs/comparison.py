@@ -29,7 +29,10 @@ class BadSelection(ValidationError):
 
 
 def catalog_key(cert: Certification):
-    return (cert.vendor, cert.order, cert.slug)
+    """The order of a comparison's columns and of the slugs in its canonical URL: by vendor
+    slug, not by the vendors' display order, so that staff reordering vendors never moves
+    every shared comparison to a new address."""
+    return (cert.vendor_id, cert.order, cert.slug)
 
 
 def split_slugs(text: str) -> list[str]:

@@ -33,7 +33,10 @@ CONTENT_FILES = {
     "sources.json": ["certs.source"],
     "features.json": ["certs.category", "certs.feature", "certs.topic", "certs.priority"],
     "catalog.json": [
+        "certs.vendor",
+        "certs.focus",
         "certs.certification",
+        "certs.relation",
         "certs.examversion",
         "certs.skilldomain",
         "certs.examlanguage",

@@ -7,7 +7,8 @@ Eligibility comes before preference. A certification is not ranked with the othe
   - it tests another vendor's platform than the one the person works on (it is listed apart,
     under "if you move to another cloud", with the place it would have had);
   - it is retired, or retires before the person plans to sit it (its successor is named);
-  - it is a beta and the person would not sit one.
+  - it is only announced, not yet bookable;
+  - it is a beta and the person would not sit one, or its testing window ends before they can.
 Preferences then order what is left: each answer adds its weight's points (from -3 to 3,
 editable in the admin with the reason shown) to each certification it concerns.
 
@@ -25,7 +26,13 @@ from dataclasses import dataclass
 from .models import Certification, Choice, Language, Question, Status, Weight
 
 CLOSE_MARGIN = 1  # points: a lead this small or smaller is "too close to call"
-_STATUS_RANK = {Status.ACTIVE: 0, Status.BETA: 1, Status.RETIRING: 2, Status.RETIRED: 3}
+_STATUS_RANK = {
+    Status.ACTIVE: 0,
+    Status.BETA: 1,
+    Status.RETIRING: 2,
+    Status.ANNOUNCED: 3,
+    Status.RETIRED: 4,
+}
 PLATFORM_QUESTION, SITTING_QUESTION, BETA_QUESTION = "cloud", "sitting", "beta"
 LANGUAGE_QUESTION = "language"
 # The earliest day the person can sit the exam, in days from today, by their answer: an exam
@@ -73,7 +80,7 @@ class Excluded:
     """A certification left out of the ranking, and why, in plain words."""
 
     certification: Certification
-    kind: str  # "retired", "retires-first", "language", "beta"
+    kind: str  # "retired", "retires-first", "language", "announced", "beta"
     why: str
     instead: Certification | None  # its successor, where there is one
     would_rank: int
@@ -203,8 +210,16 @@ def _exclusion(model, cert, answers, today) -> tuple[str, str] | None:
                 "language",
                 f"Its {language.label} exam ends on {until:%-d %B %Y}, before you can sit it.",
             )
+    if cert.status == Status.ANNOUNCED:
+        return "announced", "It has been announced but cannot be booked yet, and our sources "
+        "give no date from which it can."
     if cert.status == Status.BETA and answers.get(BETA_QUESTION) == "no":
         return "beta", "It is still a beta exam, and you would rather sit a launched one."
+    if cert.status == Status.BETA and cert.beta_ends_on and cert.beta_ends_on < sit_from:
+        closes = "closed" if cert.beta_ends_on < today else "closes"
+        return "beta", f"Its beta testing window {closes} on {cert.beta_ends_on:%-d %B %Y}, " + (
+            "so it cannot be booked." if closes == "closed" else "before you can sit it."
+        )
     return None
 
 
@@ -220,7 +235,7 @@ def _scored(model: Model, answers: Mapping[str, str]):
 
 def _platform(model: Model, answers: Mapping[str, str]) -> Choice | None:
     choice = _choice(model, PLATFORM_QUESTION, answers.get(PLATFORM_QUESTION))
-    return choice if choice is not None and choice.platform else None
+    return choice if choice is not None and choice.platform_id else None
 
 
 def _places(model: Model, answers: Mapping[str, str], today: datetime.date, *, strict=True):
@@ -231,7 +246,7 @@ def _places(model: Model, answers: Mapping[str, str], today: datetime.date, *, s
     for _, cert, points in _scored(model, answers):
         why = _exclusion(model, cert, answers, today)
         place = len(ranked) + 1
-        if platform is not None and cert.vendor != platform.platform:
+        if platform is not None and cert.vendor_id != platform.platform_id:
             if why is None:
                 elsewhere.append((cert, points, place))
         elif why is not None:

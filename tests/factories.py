@@ -3,7 +3,7 @@
 import datetime
 import itertools
 
-from certs.models import Category, Certification, FAQEntry, Feature, Source, Value
+from certs.models import Category, Certification, FAQEntry, Feature, Source, Value, Vendor
 
 _counter = itertools.count(1)
 TODAY = datetime.date(2026, 11, 25)
@@ -31,7 +31,6 @@ def make_certification(**fields) -> Certification:
         short_name=f"TC-{n}",
         exam_code=f"TC-{n}",
         credential=f"Test credential {n}",
-        vendor="aws",
         level="associate",
         target_role="Testers.",
         summary="A certification made up for a test.",
@@ -42,7 +41,16 @@ def make_certification(**fields) -> Certification:
         verified_on=TODAY,
         order=100 + n,
     )
-    return Certification.objects.create(**(defaults | fields))
+    vendor = fields.pop("vendor", "aws")
+    if isinstance(vendor, str):
+        vendor = make_vendor(slug=vendor)
+    return Certification.objects.create(vendor=vendor, **(defaults | fields))
+
+
+def make_vendor(slug: str, **fields) -> Vendor:
+    """The vendor with this slug: the fixtures' one if loaded, else a new one."""
+    defaults = dict(name=slug.title(), kind=Vendor.Kind.OTHER, order=50)
+    return Vendor.objects.get_or_create(slug=slug, defaults=defaults | fields)[0]
 
 
 def make_feature(**fields) -> Feature:

@@ -31,6 +31,21 @@ CATALOG = {
     "mls-c01",
     "aif-c01",
     "aip-c01",
+    "ai-500",
+    "aib-c01",
+    "claude-architect-foundations",
+    "databricks-genai-engineer-associate",
+    "databricks-ml-associate",
+    "databricks-ml-professional",
+    "ex267",
+    "gh-600",
+    "ibm-c1000-185",
+    "nca-aiio",
+    "nca-genl",
+    "ncp-genl",
+    "oci-genai-professional",
+    "oracle-agentic-ai-foundations",
+    "snowpro-genai",
 }
 
 # A complete set of wizard answers: a Python developer on Azure building AI apps.

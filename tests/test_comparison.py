@@ -22,7 +22,7 @@ TODAY = datetime.date(2026, 11, 25)
 
 def cert(pk, slug, vendor="aws", order=1, status="active"):
     return Certification(
-        pk=pk, slug=slug, short_name=slug.upper(), vendor=vendor, order=order, status=status
+        pk=pk, slug=slug, short_name=slug.upper(), vendor_id=vendor, order=order, status=status
     )
 
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from certs.models import Certification, ContentVersion, FAQEntry, Matchup, Value
 
 from .factories import make_certification
+from .helpers import CATALOG, HTMLPage
 from .helpers import WIZARD_ANSWERS as HELPER_ANSWERS
-from .helpers import HTMLPage
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,7 @@ def test_sitemap_lists_every_public_page_and_nothing_else(client):
         "http://testserver/compare/pmle-vs-ai-103/",
     }
     assert expected <= set(entries)
-    assert len(entries) == 8 + 14 + Matchup.objects.filter(is_published=True).count()
+    assert len(entries) == 8 + len(CATALOG) + Matchup.objects.filter(is_published=True).count()
     assert not [url for url in entries if "/fit/" in url and not url.endswith("/fit/")]
     assert all(lastmod for lastmod in entries.values())
 
@@ -256,8 +256,10 @@ def test_catalog_is_an_itemlist_in_the_order_shown(client):
     assert [item["url"] for item in items["itemListElement"]] == [
         "http://testserver" + path for path in shown
     ]
-    assert items["numberOfItems"] == len(shown) == 14
-    assert [item["position"] for item in items["itemListElement"]] == list(range(1, 15))
+    assert items["numberOfItems"] == len(shown) == len(CATALOG)
+    assert [item["position"] for item in items["itemListElement"]] == list(
+        range(1, len(CATALOG) + 1)
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,9 @@
 """The content of the site, one module per concern: base (freshness, natural keys, drafts),
-catalog (sources, certifications, exam versions, skill domains, topics), facts (the comparison's
-rows and cells), editorial (FAQ, written-up head-to-heads), wizard (questions, choices, weights)
-and bookkeeping (the content version, fixture conflicts). Everything is re-exported here, so
-`from certs.models import Certification` works whatever module holds it.
-
+catalog (vendors, sources, certifications and their relations, focuses, exam versions, skill
+domains, topics), facts (the comparison's rows and cells), editorial (FAQ, written-up
+head-to-heads), wizard (questions, choices, weights) and bookkeeping (the content version,
+fixture conflicts). Everything is re-exported here, so `from certs.models import
+Certification` works whatever module holds it.
 Every content model has a slug-based natural key so that the JSON fixtures in fixtures/ can be
 loaded again and again without duplicates and exported back byte for byte (export_content).
 """
@@ -21,8 +21,10 @@ from .catalog import (
     Certification,
     ExamLanguage,
     ExamVersion,
+    Focus,
     Language,
     Level,
+    Relation,
     SkillDomain,
     Source,
     Status,
@@ -58,6 +60,7 @@ __all__ = [
     "FactToReverify",
     "Feature",
     "FixtureConflict",
+    "Focus",
     "Freshness",
     "Language",
     "Level",
@@ -65,6 +68,7 @@ __all__ = [
     "Priority",
     "PublishableQuerySet",
     "Question",
+    "Relation",
     "SkillDomain",
     "SlugQuerySet",
     "Source",

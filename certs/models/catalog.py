@@ -11,20 +11,43 @@ from django.urls import reverse
 from .base import ContentModel, PublishableQuerySet, Rule, SlugContentModel, SlugQuerySet, Verified
 
 
-class Vendor(models.TextChoices):
-    GOOGLE = "google", "Google Cloud"
-    MICROSOFT = "microsoft", "Microsoft"
-    AWS = "aws", "AWS"
+class Vendor(SlugContentModel):
+    """A company that certifies people. Staff add one in the admin and it appears in the catalog,
+    the comparison picker and the wizard's platform question."""
+
+    class Kind(models.TextChoices):
+        CLOUD = "cloud", "Cloud provider"
+        DATA_PLATFORM = "data_platform", "Data platform"
+        AI_STACK = "ai_stack", "Hardware and AI stack"
+        MODEL_VENDOR = "model_vendor", "Model vendor"
+        OTHER = "other", "Other"
+
+    slug = models.SlugField(max_length=40, unique=True, help_text="Used in URLs and filters.")
+    name = models.CharField(max_length=80)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    certification_site = models.URLField(
+        max_length=400, blank=True, help_text="The vendor's own certification pages."
+    )
+    order = models.PositiveIntegerField(default=0, help_text="Vendors are listed in this order.")
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self):
+        return self.name
 
 
 class Level(models.TextChoices):
     FOUNDATIONAL = "foundational", "Foundational"
     ASSOCIATE = "associate", "Associate"
     PROFESSIONAL = "professional", "Professional"
+    EXPERT = "expert", "Expert"
     SPECIALTY = "specialty", "Specialty"
+    UNSTATED = "unstated", "Level not stated by the vendor"
 
 
 class Status(models.TextChoices):
+    ANNOUNCED = "announced", "Announced, not yet bookable"
     BETA = "beta", "Beta"
     ACTIVE = "active", "Active"
     RETIRING = "retiring", "Retiring"
@@ -89,13 +112,31 @@ class Source(SlugContentModel):
         return reverse("certs:sources") + f"#source-{self.slug}"
 
 
+class Focus(SlugContentModel):
+    """A broad area a certification is about, for filtering the catalog (generative AI and
+    agents, ML engineering and MLOps, foundations, infrastructure). Coarser than the skill-domain
+    topics, which measure overlap between exam outlines."""
+
+    slug = models.SlugField(max_length=40, unique=True, help_text="Used in the catalog's URL.")
+    name = models.CharField(max_length=80)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name_plural = "focuses"
+
+    def __str__(self):
+        return self.name
+
+
 class CertificationQuerySet(PublishableQuerySet):
     def bookable(self):
-        """Certifications a candidate can sit today (a beta counts; a retired exam does not)."""
-        return self.exclude(status=Status.RETIRED)
+        """Certifications a candidate can sit (a beta counts; a retired exam, or one only
+        announced, does not)."""
+        return self.exclude(status__in=[Status.RETIRED, Status.ANNOUNCED])
 
     def for_pages(self):
-        return self.select_related("successor", "status_source")
+        return self.select_related("vendor", "successor", "status_source")
 
     def catalog(self, user) -> list["Certification"]:
         """Every certification this viewer may see, in catalog order, each with its
@@ -103,8 +144,8 @@ class CertificationQuerySet(PublishableQuerySet):
         a visitor's)."""
         certifications = list(
             self.visible_to(user)
-            .select_related("status_source")
-            .order_by("vendor", "order", "slug")
+            .select_related("vendor", "status_source")
+            .order_by("vendor__order", "vendor__slug", "order", "slug")
         )
         by_pk = {c.pk: c for c in certifications}
         for cert in certifications:
@@ -129,15 +170,28 @@ class Certification(Verified, SlugContentModel):
     short_name = models.CharField(max_length=30, help_text="What people call it: PMLE, AI-102…")
     exam_code = models.CharField(max_length=40, blank=True, help_text="Blank if none.")
     credential = models.CharField(max_length=200, help_text="The credential the exam earns.")
-    vendor = models.CharField(max_length=20, choices=Vendor.choices)
+    vendor = models.ForeignKey(
+        Vendor,
+        to_field="slug",
+        db_column="vendor",
+        on_delete=models.PROTECT,
+        related_name="certifications",
+    )
     level = models.CharField(max_length=20, choices=Level.choices)
     target_role = models.TextField()
     summary = models.CharField(max_length=300)
     profile = models.TextField(help_text="Paragraphs separated by a blank line.")
-    official_url = models.URLField(max_length=400)
+    official_url = models.URLField(
+        max_length=400, blank=True, help_text="Blank when our sources give no vendor page."
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     status_date = models.DateField(
         null=True, blank=True, help_text="Retirement date (retiring, retired) or beta start."
+    )
+    beta_ends_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="A beta's last testing day, when announced. Blank: open-ended or not known.",
     )
     status_note = models.TextField(blank=True)
     successor = models.ForeignKey(
@@ -146,6 +200,12 @@ class Certification(Verified, SlugContentModel):
     status_source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
     verified_on = models.DateField()
     order = models.PositiveIntegerField(default=0)
+    focus = models.ManyToManyField(
+        Focus,
+        blank=True,
+        related_name="certifications",
+        help_text="What it is about, first the main area; the catalog filters on these.",
+    )
     is_published = models.BooleanField(
         "published",
         default=False,
@@ -160,8 +220,22 @@ class Certification(Verified, SlugContentModel):
     lifecycle_sources = ()  # further sources that give another date (attach_disagreements)
 
     class Meta:
-        ordering = ["vendor", "order", "slug"]
+        ordering = ["vendor__order", "vendor__slug", "order", "slug"]
         constraints = [
+            Rule(
+                condition=Q(beta_ends_on=None) | Q(status=Status.BETA),
+                name="certification_beta_window_only_for_beta",
+                field="beta_ends_on",
+                violation_error_message="Only a beta exam has a beta window; clear the date.",
+            ),
+            Rule(
+                condition=Q(beta_ends_on=None)
+                | Q(status_date=None)
+                | Q(beta_ends_on__gte=F("status_date")),
+                name="certification_beta_ends_after_start",
+                field="beta_ends_on",
+                violation_error_message="A beta cannot end before it starts.",
+            ),
             Rule(
                 condition=~Q(successor=F("pk")),
                 name="certification_successor_not_self",
@@ -188,7 +262,83 @@ class Certification(Verified, SlugContentModel):
 
     @property
     def is_bookable(self):
-        return self.status != Status.RETIRED
+        return self.status not in (Status.RETIRED, Status.ANNOUNCED)
+
+
+class RelationQuerySet(models.QuerySet):
+    def get_by_natural_key(self, certification, kind, target):
+        return self.get(
+            Q(to_certification__slug=target) | Q(to_certification=None, to_name=target),
+            from_certification__slug=certification,
+            kind=kind,
+        )
+
+
+class Relation(Verified, ContentModel):
+    """How one certification stands to another: it requires it, it is best taken after it, or
+    passing it renews (or counts towards) the other. Replacement is the certification's own
+    `successor`, kept with its lifecycle. A target outside the catalog is named in `to_name`."""
+
+    class Kind(models.TextChoices):
+        REQUIRES = "requires", "requires"
+        RECOMMENDED_BEFORE = "recommended_before", "is best taken after"
+        RENEWS = "renews_or_counts_towards", "renews or counts towards"
+
+    from_certification = models.ForeignKey(
+        Certification, on_delete=models.CASCADE, related_name="relations"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    to_certification = models.ForeignKey(
+        Certification,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="inbound_relations",
+    )
+    to_name = models.CharField(
+        max_length=160, blank=True, help_text="Only when the other certification is not listed."
+    )
+    note = models.TextField(blank=True, help_text="Shown beside the relation.")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    verified_on = models.DateField()
+
+    objects = RelationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["from_certification", "kind", "to_certification", "to_name"]
+        constraints = [
+            Rule(
+                condition=(Q(to_certification=None) & ~Q(to_name=""))
+                | (~Q(to_certification=None) & Q(to_name="")),
+                name="relation_one_target",
+                field="to_certification",
+                violation_error_message="Pick the other certification, or name it if it is "
+                "not listed, not both.",
+            ),
+            Rule(
+                condition=~Q(to_certification=F("from_certification")),
+                name="relation_not_to_itself",
+                field="to_certification",
+                violation_error_message="A certification cannot relate to itself.",
+            ),
+            models.UniqueConstraint(
+                fields=["from_certification", "kind", "to_certification", "to_name"],
+                name="relation_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_certification.short_name} {self.get_kind_display()} {self.target_name}"
+
+    @property
+    def target_name(self):
+        return self.to_certification.short_name if self.to_certification_id else self.to_name
+
+    def natural_key(self):
+        target = self.to_certification.slug if self.to_certification_id else self.to_name
+        return (*self.from_certification.natural_key(), self.kind, target)
+
+    natural_key.dependencies = ["certs.certification", "certs.source"]
 
 
 class ExamVersionQuerySet(models.QuerySet):

@@ -34,12 +34,16 @@ class Choice(ContentModel):
     label = models.CharField(max_length=160)
     hint = models.CharField(max_length=200, blank=True)
     order = models.PositiveIntegerField(default=0)
-    platform = models.CharField(
-        max_length=20,
-        choices=Vendor.choices,
+    platform = models.ForeignKey(
+        Vendor,
+        to_field="slug",
+        null=True,
         blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
         help_text="For the platform question: the vendor whose exams this answer makes eligible "
-        "(exams of other vendors are listed apart). Blank: every platform.",
+        "(exams of other vendors are listed apart). Blank: every platform. A vendor without a "
+        "choice of its own is offered under its name.",
     )
 
     objects = ChoiceQuerySet.as_manager()

@@ -21,7 +21,7 @@ def changes(request, slug=None):
     context = {
         "cert": cert,
         "changes": change_log(certification=cert),
-        "certifications": Certification.objects.published().order_by("vendor", "order"),
+        "certifications": Certification.objects.published().select_related("vendor"),
     }
     trail = ()
     if cert is not None:

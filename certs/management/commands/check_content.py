@@ -7,7 +7,9 @@ from certs.models import Certification, Feature, Value
 
 def content_problems() -> list[str]:
     """Every rule a model's clean() enforces, run over the whole database, plus completeness:
-    each certification has a value (possibly "not disclosed") for every feature."""
+    each certification has a value (possibly "not disclosed") for every feature. A certification
+    may lack exam versions and skill domains: where our sources have no outline, the pages say
+    so rather than invent one."""
     problems = []
     for model in apps.get_app_config("certs").get_models():
         if model._meta.model_name.startswith("historical") or model.__name__ == "ContentVersion":
@@ -22,11 +24,6 @@ def content_problems() -> list[str]:
         for feature in Feature.objects.order_by("slug"):
             if (cert.slug, feature.slug) not in have:
                 problems.append(f"{cert.slug} has no value for {feature.slug}")
-    for cert in Certification.objects.order_by("slug"):
-        if not cert.versions.exists():
-            problems.append(f"{cert.slug} has no exam version")
-        if not cert.domains.exists():
-            problems.append(f"{cert.slug} has no skill domains")
     return problems
 
 
