@@ -5,7 +5,7 @@ fetches the questions, weights and certifications once; `rank` does the rest.
 
 Eligibility comes before preference. A certification is not ranked with the others when:
   - it tests another vendor's platform than the one the person works on (it is listed apart,
-    under "if you move to another cloud", with the place it would have had);
+    under "if you move to another platform", with the place it would have had);
   - it is retired, or retires before the person plans to sit it (its successor is named);
   - it is only announced, not yet bookable;
   - it is a beta and the person would not sit one, or its testing window ends before they can.
@@ -182,7 +182,7 @@ def _ceiling(model: Model, answers: Mapping[str, str]) -> int:
 def _choice(model: Model, question_slug: str, choice_slug: str | None) -> Choice | None:
     for question in model.questions:
         if question.slug == question_slug:
-            return next((c for c in question.choices.all() if c.slug == choice_slug), None)
+            return next((c for c in question.offered if c.slug == choice_slug), None)
     return None
 
 
@@ -270,7 +270,7 @@ def _reasons(model: Model, answers: Mapping[str, str], cert: Certification) -> l
         weight = model.weights.get((question.slug, slug, cert.pk))
         if weight is None:
             continue
-        label = next(c.label for c in question.choices.all() if c.slug == slug)
+        label = next(c.label for c in question.offered if c.slug == slug)
         reasons.append(Reason(question.text, label, weight.points, weight.reason))
     # Strongest first; equal strength keeps the questions' order (sort is stable).
     return sorted(reasons, key=lambda r: -abs(r.points))
@@ -331,7 +331,7 @@ def _counterfactuals(model, answers, leader, today) -> tuple[Counterfactual, ...
     found = []
     for question in model.questions:
         current = answers.get(question.slug)
-        for choice in question.choices.all():
+        for choice in question.offered:
             if choice.slug == current:
                 continue
             other = _leader(model, {**answers, question.slug: choice.slug}, today)
@@ -350,7 +350,7 @@ def _deciding(model, answers, top: Certification, runner: Certification) -> Reas
         runner_w = model.weights.get((question.slug, slug, runner.pk))
         gap = (top_w.points if top_w else 0) - (runner_w.points if runner_w else 0)
         if gap > best_gap:
-            label = next(c.label for c in question.choices.all() if c.slug == slug)
+            label = next(c.label for c in question.offered if c.slug == slug)
             best, best_gap = Reason(question.text, label, gap, top_w.reason if top_w else ""), gap
     return best
 

@@ -25,7 +25,7 @@ class AnswersForm(forms.Form):
             self.fields[question.slug] = forms.ChoiceField(
                 label=question.text,
                 required=False,
-                choices=[(c.slug, c.label) for c in question.choices.all()],
+                choices=[(c.slug, c.label) for c in question.offered],
                 error_messages={
                     "invalid_choice": f"“%(value)s” is not one of the answers to “{question.text}”."
                 },

@@ -29,8 +29,8 @@ TODAY = datetime.date(2026, 11, 30)  # the day the personas were written against
 
 @pytest.fixture
 def model():
-    questions = list(Question.objects.prefetch_related("choices"))
-    choices = {c.pk: c for q in questions for c in q.choices.all()}
+    questions = Question.objects.for_wizard()
+    choices = {c.pk: c for q in questions for c in q.offered if c.pk}
     weights = [
         WeightRow(choices[choice], cert, points, reason)
         for choice, cert, points, reason in Weight.objects.values_list(

@@ -4,8 +4,51 @@ with the reason shown to the visitor."""
 from django.db import models
 from django.db.models import Q
 
-from .base import ContentModel, Rule, SlugContentModel
+from .base import ContentModel, Rule, SlugContentModel, SlugQuerySet
 from .catalog import Certification, Vendor
+
+
+class QuestionQuerySet(SlugQuerySet):
+    def for_wizard(self) -> list["Question"]:
+        """Every question in order, each with `offered`: its choices as a visitor sees them.
+        Three queries, however many questions, choices and vendors."""
+        questions = list(self.prefetch_related("choices"))
+        bookable = Certification.objects.published().bookable()
+        vendors = list(Vendor.objects.filter(certifications__in=bookable).distinct())
+        for question in questions:
+            question.offered = offered_choices(list(question.choices.all()), vendors)
+        return questions
+
+
+def offered_choices(choices: list["Choice"], vendors: list[Vendor]) -> list["Choice"]:
+    """The platform question (the one whose choices name vendors) also offers every vendor
+    with a bookable certification that no choice names yet, under the vendor's own name and
+    slug, so a vendor staff add appears without a code change. Those choices are not saved:
+    a platform answer is eligibility, not preference, so it carries no weights. Platforms
+    come first in the vendors' order, then the other answers ("none yet", "several")."""
+    named = {c.platform_id for c in choices if c.platform_id}
+    if not named:
+        return choices
+    taken = {c.slug for c in choices}
+    extra = [
+        Choice(
+            question=choices[0].question,
+            slug=vendor.slug if vendor.slug not in taken else f"vendor-{vendor.slug}",
+            label=vendor.name,
+            hint=vendor.get_kind_display(),
+            platform=vendor,
+        )
+        for vendor in vendors
+        if vendor.slug not in named
+    ]
+    position = {vendor.slug: vendor.order for vendor in vendors}
+
+    def key(choice):
+        if choice.platform_id:
+            return (0, position.get(choice.platform_id, choice.order), choice.slug)
+        return (1, choice.order, choice.slug)
+
+    return sorted(choices + extra, key=key)
 
 
 class Question(SlugContentModel):
@@ -15,6 +58,11 @@ class Question(SlugContentModel):
     text = models.CharField(max_length=200, help_text="Asked as the page's heading.")
     help_text = models.CharField(max_length=300, blank=True)
     order = models.PositiveIntegerField(default=0)
+
+    objects = QuestionQuerySet.as_manager()
+
+    # Display only, never saved: the choices as offered, set by `for_wizard()`.
+    offered = ()
 
     class Meta:
         ordering = ["order", "slug"]

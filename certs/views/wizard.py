@@ -41,7 +41,7 @@ def wizard_view(view):
 
 
 def _questions():
-    return list(Question.objects.prefetch_related("choices"))
+    return Question.objects.for_wizard()
 
 
 def _answers(request, questions, *, allow_edit=False):
@@ -119,7 +119,7 @@ def fit_check(request):
     rows = [
         (
             q,
-            next(c for c in q.choices.all() if c.slug == answers[q.slug]),
+            next(c for c in q.offered if c.slug == answers[q.slug]),
             _url("fit-question", answers, edit=q.slug),
         )
         for q in questions
@@ -167,7 +167,7 @@ def _compare_url(result) -> str | None:
 def _model(questions, user):
     """The scoring model: every certification this viewer may see, and the weights as plain
     rows pointing at the choices already loaded (not ~1,000 more model instances)."""
-    choices = {choice.pk: choice for q in questions for choice in q.choices.all()}
+    choices = {choice.pk: choice for q in questions for choice in q.offered if choice.pk}
     weights = [
         WeightRow(choices[choice_id], certification_id, points, reason)
         for choice_id, certification_id, points, reason in Weight.objects.values_list(
