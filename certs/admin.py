@@ -27,13 +27,16 @@ from .models import (
     FAQEntry,
     Feature,
     FixtureConflict,
+    Focus,
     Matchup,
     Priority,
     Question,
+    Relation,
     SkillDomain,
     Source,
     Topic,
     Value,
+    Vendor,
     Weight,
     publish_blockers,
 )
@@ -198,6 +201,14 @@ class ExamLanguageInline(GuardedInline, admin.TabularInline):
     fields = ["language", "until", "source", "verified_on"]
 
 
+class RelationInline(GuardedInline, admin.TabularInline):
+    model = Relation
+    fk_name = "from_certification"
+    extra = 0
+    autocomplete_fields = ["to_certification", "source"]
+    verbose_name = "relation to another certification"
+
+
 class SkillDomainInline(GuardedInline, admin.TabularInline):
     model = SkillDomain
     extra = 0
@@ -229,14 +240,16 @@ class CertificationAdmin(GuardedActionsAdmin):
         "revision_marker",
     ]
     list_display_links = ["short_name", "name"]
-    list_filter = ["vendor", "level", "status", "is_published"]
+    list_filter = ["vendor", "level", "status", "focus", "is_published"]
     actions = ["publish"]
     search_fields = ["slug", "name", "short_name", "exam_code", "credential"]
-    ordering = ["vendor", "order", "slug"]
+    ordering = ["vendor__order", "vendor__slug", "order", "slug"]
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["successor", "status_source"]
-    list_select_related = ["successor"]
+    list_select_related = ["vendor", "successor"]
+    filter_horizontal = ["focus"]
     inlines = [
+        RelationInline,
         ExamVersionInline,
         ExamLanguageInline,
         SkillDomainInline,
@@ -254,6 +267,7 @@ class CertificationAdmin(GuardedActionsAdmin):
                     "exam_code",
                     "credential",
                     ("vendor", "level"),
+                    "focus",
                     "order",
                     "is_published",
                 ]
@@ -263,7 +277,7 @@ class CertificationAdmin(GuardedActionsAdmin):
             "Lifecycle",
             {
                 "fields": [
-                    ("status", "status_date"),
+                    ("status", "status_date", "beta_ends_on"),
                     "successor",
                     "status_note",
                     ("status_source", "verified_on"),
@@ -387,6 +401,33 @@ class EditorialBlockAdmin(ContentAdmin):
     list_filter = ["matchup", "kind", "stance"]
     search_fields = ["heading", "body"]
     autocomplete_fields = ["matchup", "certification", "source"]
+
+
+@admin.register(Vendor)
+class VendorAdmin(ContentAdmin):
+    """A vendor added here appears in the catalog's filters, the comparison picker and the
+    wizard's platform question as soon as it has a published certification."""
+
+    list_display = ["name", "slug", "kind", "order", "certification_site"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Focus)
+class FocusAdmin(ContentAdmin):
+    list_display = ["name", "slug", "order"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Relation)
+class RelationAdmin(ContentAdmin):
+    list_display = ["from_certification", "kind", "target_name", "source", "verified_on"]
+    list_filter = ["kind"]
+    list_select_related = ["from_certification", "to_certification", "source"]
+    search_fields = ["from_certification__short_name", "to_certification__short_name", "to_name"]
+    autocomplete_fields = ["from_certification", "to_certification", "source"]
 
 
 @admin.register(Topic)

@@ -9,6 +9,8 @@ Eligibility comes before preference. A certification is not ranked with the othe
   - it is retired, or retires before the person plans to sit it (its successor is named);
   - it is only announced, not yet bookable;
   - it is a beta and the person would not sit one, or its testing window ends before they can.
+A certification that requires another stays ranked: the requirement is shown as a step ("take
+AI-103 first"), as is a credential that passing it renews.
 Preferences then order what is left: each answer adds its weight's points (from -3 to 3,
 editable in the admin with the reason shown) to each certification it concerns.
 
@@ -23,7 +25,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .models import Certification, Choice, Language, Question, Status, Weight
+from .models import Certification, Choice, Language, Question, Relation, Status, Weight
 
 CLOSE_MARGIN = 1  # points: a lead this small or smaller is "too close to call"
 _STATUS_RANK = {
@@ -34,7 +36,7 @@ _STATUS_RANK = {
     Status.RETIRED: 4,
 }
 PLATFORM_QUESTION, SITTING_QUESTION, BETA_QUESTION = "cloud", "sitting", "beta"
-LANGUAGE_QUESTION = "language"
+LANGUAGE_QUESTION, HELD_QUESTION = "language", "held"
 # The earliest day the person can sit the exam, in days from today, by their answer: an exam
 # that stops before then is out of reach.
 SITTING_FROM_DAYS = {"within-a-month": 14, "one-to-three-months": 31, "later": 92}
@@ -57,6 +59,7 @@ class Ranked:
     score: int  # 0–100, against the same ceiling for every certification
     reasons_for: tuple[Reason, ...]
     reasons_against: tuple[Reason, ...]
+    steps: tuple[str, ...] = ()  # what to do first or alongside, from the relations
 
     @property
     def label(self) -> str:
@@ -137,6 +140,8 @@ class Model:
     weights: Mapping[tuple[str, str, int], Weight | WeightRow]
     # certification id -> {language code: last day or None}; absent: languages not confirmed
     languages: Mapping[int, Mapping[str, datetime.date | None]]
+    # certification id -> ((relation kind, the other certification's name), …)
+    relations: Mapping[int, tuple[tuple[str, str], ...]] = ()
 
 
 def build_model(
@@ -145,18 +150,24 @@ def build_model(
     certifications: Sequence[Certification],
     weights: Sequence[Weight | WeightRow],
     languages: Sequence[tuple[int, str, datetime.date | None]] = (),
+    relations: Sequence[tuple[int, str, str]] = (),
 ) -> Model:
-    """Index the weights (`weights` must have choice and choice.question loaded) and the exam
-    languages, given as (certification id, language code, last day or None) rows."""
+    """Index the weights (`weights` must have choice and choice.question loaded), the exam
+    languages, given as (certification id, language code, last day or None) rows, and the
+    relations, as (certification id, relation kind, the other one's name) rows."""
     index = {(w.choice.question.slug, w.choice.slug, w.certification_id): w for w in weights}
     offered: dict[int, dict[str, datetime.date | None]] = {}
     for cert_id, language, until in languages:
         offered.setdefault(cert_id, {})[language] = until
+    related: dict[int, tuple[tuple[str, str], ...]] = {}
+    for cert_id, kind, name in relations:
+        related[cert_id] = (*related.get(cert_id, ()), (kind, name))
     return Model(
         questions=tuple(questions),
         certifications=tuple(certifications),
         weights=index,
         languages=offered,
+        relations=related,
     )
 
 
@@ -276,6 +287,26 @@ def _reasons(model: Model, answers: Mapping[str, str], cert: Certification) -> l
     return sorted(reasons, key=lambda r: -abs(r.points))
 
 
+def _steps(model: Model, answers: Mapping[str, str], cert: Certification) -> tuple[str, ...]:
+    """What to do before or alongside this certification, from its relations, in plain
+    words. The wizard asks what level a person already holds, not which credential, so a
+    requirement is a step for everyone but is put more firmly to someone who holds nothing."""
+    held = answers.get(HELD_QUESTION, "nothing")
+    steps = []
+    for kind, other in (model.relations or {}).get(cert.pk, ()):
+        if kind == Relation.Kind.REQUIRES:
+            steps.append(
+                f"Take {other} first: {cert.short_name} requires it."
+                if held == "nothing"
+                else f"{cert.short_name} requires {other}: take it first unless you hold it."
+            )
+        elif kind == Relation.Kind.RECOMMENDED_BEFORE:
+            steps.append(f"{other} is best taken before {cert.short_name}.")
+        elif kind == Relation.Kind.RENEWS and held != "nothing":
+            steps.append(f"Passing {cert.short_name} also renews {other}, if you hold it.")
+    return tuple(steps)
+
+
 def _score(points: int, ceiling: int) -> int:
     return max(0, min(100, round(100 * points / ceiling))) if ceiling > 0 else 0
 
@@ -296,6 +327,7 @@ def rank(*, model: Model, answers: Mapping[str, str], today: datetime.date) -> F
                 score=_score(points, ceiling),
                 reasons_for=tuple(r for r in reasons if r.points > 0),
                 reasons_against=tuple(r for r in reasons if r.points < 0),
+                steps=_steps(model, answers, cert),
             )
         )
     top = ranking[0]

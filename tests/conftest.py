@@ -74,12 +74,25 @@ def make_staff(db):
 
 @pytest.fixture
 def more_content(db):
-    """more_content(): ten more certifications, rows (each with a value for every new
-    certification) and FAQ entries, for tests that a page's cost does not grow with them."""
+    """more_content(): ten more certifications (of a new vendor, each requiring PMLE and AI-500,
+    and AI-102 renewed by each), rows (each with a value for every new certification) and FAQ
+    entries, for tests that a page's cost does not grow with them."""
+    from certs.models import Certification, Relation
     from tests.factories import make_certification, make_faq, make_feature, make_value
 
     def add():
-        certs = [make_certification() for _ in range(10)]
+        certs = [make_certification(vendor="more-vendor") for _ in range(10)]
+        targets = Certification.objects.filter(slug__in=["pmle", "ai-500", "ai-102"])
+        for cert in certs:
+            for target in targets:
+                kind = Relation.Kind.RENEWS if target.slug == "ai-102" else Relation.Kind.REQUIRES
+                Relation.objects.create(
+                    from_certification=cert,
+                    to_certification=target,
+                    kind=kind,
+                    source=cert.status_source,
+                    verified_on=cert.verified_on,
+                )
         features = [make_feature() for _ in range(10)]
         for cert in certs:
             for feature in features:

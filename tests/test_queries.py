@@ -7,8 +7,9 @@ pytestmark = pytest.mark.django_db
 PAGES = {
     "/": 6,
     "/certifications/": 1,
-    "/certifications/pmle/": 8,
-    "/certifications/ai-102/": 8,
+    "/certifications/pmle/": 9,
+    "/certifications/ai-102/": 9,
+    "/certifications/ai-500/": 9,
     "/faq/": 3,
     "/sources/": 1,
     "/changes/": 5,

@@ -213,7 +213,7 @@ def test_no_session_or_cookie_is_used(client):
         assert "Cookie" not in response.get("Vary", "")
 
 
-QUERIES = {"": 1, "questions/": 3, "check/": 3, "result/": 6}
+QUERIES = {"": 1, "questions/": 3, "check/": 3, "result/": 7}
 
 
 @pytest.mark.parametrize("path,expected", QUERIES.items())

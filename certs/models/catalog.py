@@ -57,8 +57,8 @@ class Status(models.TextChoices):
 class SourceQuerySet(SlugQuerySet):
     def visible_to(self, user):
         """Everything for staff; for everyone else the sources that something public cites: a
-        published certification (its status, facts, exam versions, skill domains or a source
-        that disagrees), a public FAQ entry or a published pair editorial. One query."""
+        published certification (its status, facts, exam versions, skill domains, relations or
+        a source that disagrees), a public FAQ entry or a published pair editorial. One query."""
         if user.is_staff:
             return self
         from .editorial import EditorialBlock, FAQEntry, Matchup
@@ -73,6 +73,7 @@ class SourceQuerySet(SlugQuerySet):
             | cited(Value, certification__is_published=True)
             | cited(ExamVersion, certification__is_published=True)
             | cited(SkillDomain, certification__is_published=True)
+            | cited(Relation, from_certification__is_published=True)
             | cited(Disagreement, certification__is_published=True)
             | cited(Disagreement, value__certification__is_published=True)
             | cited(FAQEntry, via="sources", certifications__is_published=True)
@@ -266,6 +267,29 @@ class Certification(Verified, SlugContentModel):
 
 
 class RelationQuerySet(models.QuerySet):
+    def about(self, cert: "Certification", user) -> list["Relation"]:
+        """The relations from and to `cert` whose other end this viewer may see (a target
+        outside the catalog, named only, always shows). One query."""
+        visible = Certification.objects.visible_to(user)
+        return list(
+            self.filter(
+                Q(from_certification=cert)
+                & (Q(to_certification=None) | Q(to_certification__in=visible))
+                | Q(to_certification=cert, from_certification__in=visible)
+            ).select_related("from_certification", "to_certification", "source")
+        )
+
+    def named_targets(self, user) -> list[tuple[int, str, str]]:
+        """(certification id, kind, the other certification's short name or named target)
+        for every relation whose target this viewer may see. One query, plain rows."""
+        visible = Certification.objects.visible_to(user)
+        rows = (
+            self.filter(Q(to_certification=None) | Q(to_certification__in=visible))
+            .order_by("from_certification", "kind", "to_certification__short_name", "to_name")
+            .values_list("from_certification_id", "kind", "to_certification__short_name", "to_name")
+        )
+        return [(cert, kind, short_name or name) for cert, kind, short_name, name in rows]
+
     def get_by_natural_key(self, certification, kind, target):
         return self.get(
             Q(to_certification__slug=target) | Q(to_certification=None, to_name=target),
@@ -283,6 +307,13 @@ class Relation(Verified, ContentModel):
         REQUIRES = "requires", "requires"
         RECOMMENDED_BEFORE = "recommended_before", "is best taken after"
         RENEWS = "renews_or_counts_towards", "renews or counts towards"
+
+    # The same relation read from its target's side ("AI-103 is required for AI-500").
+    INVERSE = {
+        Kind.REQUIRES: "is required for",
+        Kind.RECOMMENDED_BEFORE: "is best taken before",
+        Kind.RENEWS: "is renewed by passing",
+    }
 
     from_certification = models.ForeignKey(
         Certification, on_delete=models.CASCADE, related_name="relations"
@@ -329,6 +360,10 @@ class Relation(Verified, ContentModel):
 
     def __str__(self):
         return f"{self.from_certification.short_name} {self.get_kind_display()} {self.target_name}"
+
+    @property
+    def inverse_label(self):
+        return self.INVERSE[self.kind]
 
     @property
     def target_name(self):

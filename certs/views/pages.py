@@ -23,6 +23,7 @@ from ..models import (
     FAQEntry,
     Feature,
     Matchup,
+    Relation,
     SkillDomain,
     Source,
     Value,
@@ -91,6 +92,7 @@ def certification(request, slug):
         ),
         "last_reviewed": last_reviewed(values),
         "predecessors": cert.predecessors.visible_to(viewer(request)),
+        "relations": Relation.objects.about(cert, viewer(request)),
         "faq_entries": cert.faq_entries.all(),
     }
     trail = seo.trail(("Certifications", reverse("certs:catalog")), cert)

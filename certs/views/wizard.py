@@ -14,7 +14,7 @@ from ..comparison import canonical_path_part
 from ..fit import POSSIBLE_FIT, WeightRow, build_model, rank
 from ..forms import has_answers, parse_answers
 from ..htmx import for_htmx, page_response
-from ..models import Certification, ExamLanguage, Question, Weight
+from ..models import Certification, ExamLanguage, Question, Relation, Weight
 from . import viewer
 
 TEMPLATE = "certs/fit.html"
@@ -177,5 +177,9 @@ def _model(questions, user):
     certifications = Certification.objects.catalog(user)
     languages = ExamLanguage.objects.values_list("certification_id", "language", "until")
     return build_model(
-        questions=questions, certifications=certifications, weights=weights, languages=languages
+        questions=questions,
+        certifications=certifications,
+        weights=weights,
+        languages=languages,
+        relations=Relation.objects.named_targets(user),
     )
