@@ -58,20 +58,21 @@ restore: $(BIN)/.installed
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/certcompare-….sqlite3"; exit 1; }
 	$(BIN)/python manage.py restore $(FILE)
 
-$(CHROMIUM):
+# A Debian package some tests need: installed when run as root, otherwise the command to run.
+define debian_package
 	@if [ "$$(id -u)" = "0" ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
 	else \
-		echo "Browser tests need Debian's Chromium: run 'sudo apt-get install -y chromium' and try again."; \
+		echo "$(2): run 'sudo apt-get install -y $(1)' and try again."; \
 		exit 1; fi
+endef
+
+$(CHROMIUM):
+	$(call debian_package,chromium,Browser tests need Debian's Chromium)
 
 # deploy/nginx.conf is tested in front of the app by test-scale.
 $(NGINX):
-	@if [ "$$(id -u)" = "0" ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
-	else \
-		echo "The scale tests need Debian's nginx: run 'sudo apt-get install -y nginx' and try again."; \
-		exit 1; fi
+	$(call debian_package,nginx,The scale tests need Debian's nginx)
 
 test: $(BIN)/.installed $(CHROMIUM)
 	$(BIN)/python -m ruff check .

@@ -9,7 +9,7 @@ Run from the project root:
 Needs wrk (`apt-get install -y wrk`); nginx (`apt-get install -y nginx`) is optional.
 
 It builds a throwaway site in a temporary directory exactly like the browser tests
-(tests/browser/conftest.py): DJANGO_DEBUG=0, a SQLite database loaded from fixtures/, collected
+(tests.helpers.production_site): DJANGO_DEBUG=0, a SQLite database loaded from fixtures/, collected
 static files served by whitenoise, gunicorn started with deploy/gunicorn.conf.py on a free
 127.0.0.1 port. Then, for each key page, it measures:
 
@@ -63,6 +63,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.helpers import production_site  # noqa: E402  (the same site the browser tests serve)
+
 PYTHON = sys.executable
 
 PAGES = [
@@ -127,30 +130,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def site_env(work: Path) -> dict:
-    """The same production-like settings as tests/browser/conftest.py."""
-    return {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "benchmark-only-" + "k" * 40,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": f"sqlite:///{work / 'site.sqlite3'}",
-        "DJANGO_STATIC_ROOT": str(work / "static"),
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
-
-
-def build_site(env: dict) -> None:
-    for command in (
-        ["migrate", "--noinput", "-v0"],
-        ["load_content", "-v0"],
-        ["collectstatic", "--noinput", "-v0"],
-    ):
-        log("manage.py " + " ".join(command))
-        subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=300)
 
 
 def wait_for(url: str, process: subprocess.Popen, logfile: Path, seconds: float = 30) -> None:
@@ -798,8 +777,8 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        env = site_env(work)
-        build_site(env)
+        log("building the site: migrate, load_content, collectstatic")
+        env = production_site(work, purpose="benchmark", DJANGO_LOG_LEVEL="WARNING")
         (work / "report.lua").write_text(WRK_DONE_LUA)
 
         setup_django(env)

@@ -2,17 +2,13 @@
 DJANGO_DEBUG=0, collected static files through whitenoise, gunicorn, a database built from the
 fixtures. No Playwright browser download is ever used."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.helpers import gunicorn
+from tests.helpers import gunicorn, production_site
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -34,22 +30,7 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def site_url(tmp_path_factory):
     work = tmp_path_factory.mktemp("site")
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "browser-tests-only-" + "k" * 40,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": f"sqlite:///{work / 'site.sqlite3'}",
-        "DJANGO_STATIC_ROOT": str(work / "static"),
-    }
-    python = sys.executable
-    for command in (
-        ["migrate", "--noinput", "-v0"],
-        ["load_content", "-v0"],
-        ["collectstatic", "--noinput", "-v0"],
-    ):
-        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=300)
+    env = production_site(work, purpose="browser-tests")
     with gunicorn(env, work, ready_path="/faq/") as url:
         yield url
 
