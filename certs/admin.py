@@ -9,9 +9,10 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from .content_load import take_fixture_version
@@ -41,6 +42,7 @@ from .models import (
     publish_blockers,
 )
 from .revisions import RevisionGuardForm, revision_subquery, stale_rows
+from .source_checks import NEEDS_A_LOOK, Outcome
 from .twofactor import StaffAdminSite
 
 # django-otp's documented way to guard the default site: every admin page, and its sign-in form,
@@ -308,12 +310,53 @@ class CertificationAdmin(GuardedActionsAdmin):
             self.message_user(request, f"{cert.short_name} is published.", messages.SUCCESS)
 
 
+def check_summary(check, url: str) -> str:
+    """A source's last check for a list column: what came back and when, and whether the URL
+    has changed since (then the check says nothing about the new one)."""
+    when = formats.date_format(timezone.localtime(check.checked_at), "DATE_FORMAT")
+    stale = "" if check.url == url else "; URL changed since"
+    return f"{check.summary()}, {when}{stale}"
+
+
+class LastCheckFilter(admin.SimpleListFilter):
+    title = "last check"
+    parameter_name = "check"
+
+    def lookups(self, request, model_admin):
+        return [(outcome.value, outcome.value) for outcome in Outcome] + [
+            ("never", "never checked")
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "never":
+            return queryset.filter(last_check__isnull=True)
+        if self.value():
+            return queryset.filter(last_check__outcome=self.value())
+        return queryset
+
+
 @admin.register(Source)
 class SourceAdmin(ContentAdmin):
-    list_display = ["title", "publisher", "authority", "published", "accessed_on"]
-    list_filter = ["authority", "publisher"]
+    list_display = [
+        "title",
+        "publisher",
+        "authority",
+        "published",
+        "accessed_on",
+        "last_check_summary",
+    ]
+    list_filter = [LastCheckFilter, "authority", "publisher"]
+    # The reverse one-to-one joins in the list's one query, so the column costs no query per row.
+    list_select_related = ["last_check"]
     search_fields = ["slug", "title", "publisher", "url"]
     prepopulated_fields = {"slug": ["title"]}
+
+    @admin.display(
+        description="last check (manage.py check_sources)", ordering="last_check__checked_at"
+    )
+    def last_check_summary(self, obj):
+        check = getattr(obj, "last_check", None)
+        return check_summary(check, obj.url) if check else "never checked"
 
 
 @admin.register(Category)
@@ -494,27 +537,67 @@ class DisagreementAdmin(ContentAdmin):
     autocomplete_fields = ["value", "certification", "source"]
 
 
+def overdue():
+    """Facts verified longer ago than the review cadence."""
+    cutoff = timezone.localdate() - datetime.timedelta(days=settings.REVIEW_CADENCE_DAYS)
+    return Q(verified_on__lt=cutoff)
+
+
+def source_failed():
+    """Facts whose source's URL, as it is now, last answered anything but ok. Once staff
+    change the URL the old check no longer counts."""
+    return Q(source__last_check__outcome__in=NEEDS_A_LOOK) & Q(
+        source__last_check__url=F("source__url")
+    )
+
+
+class WhyListedFilter(admin.SimpleListFilter):
+    title = "why listed"
+    parameter_name = "why"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", f"verified over {settings.REVIEW_CADENCE_DAYS} days ago"),
+            ("source", "the source's page failed its last check"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.filter(overdue())
+        if self.value() == "source":
+            return queryset.filter(source_failed())
+        return queryset
+
+
 @admin.register(FactToReverify)
 class FactToReverifyAdmin(GuardedActionsAdmin):
-    """Facts older than the review cadence, oldest first, with a one-click re-verification."""
+    """Facts older than the review cadence, oldest first, and facts whose source's page failed
+    its last check (moved, broken, an error, unreachable), with a one-click re-verification."""
 
     list_display = [
         "certification",
         "feature",
         "display",
         "source",
+        "source_check",
         "verified_on",
         "verified_by",
         "revision_marker",
     ]
-    list_select_related = ["certification", "feature", "source"]
-    list_filter = ["certification__vendor", "certification"]
+    list_select_related = ["certification", "feature", "source__last_check"]
+    list_filter = [WhyListedFilter, "certification__vendor", "certification"]
     actions = ["verified_today"]
     ordering = ["verified_on", "certification__slug", "feature__slug"]
 
     def get_queryset(self, request):
-        cutoff = timezone.localdate() - datetime.timedelta(days=settings.REVIEW_CADENCE_DAYS)
-        return super().get_queryset(request).filter(basis="fact", verified_on__lt=cutoff)
+        return super().get_queryset(request).filter(Q(basis="fact") & (overdue() | source_failed()))
+
+    @admin.display(description="source's last check")
+    def source_check(self, obj):
+        check = getattr(obj.source, "last_check", None) if obj.source else None
+        if check is None or check.outcome == Outcome.OK:
+            return ""
+        return check_summary(check, obj.source.url)
 
     def has_add_permission(self, request):
         return False

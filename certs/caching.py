@@ -183,11 +183,12 @@ def _on_content_change(sender, **kwargs):
 
 def connect_signals() -> None:
     """Every model of the certs app is content, except the version itself, the fixture loader's
-    conflicts and the history tables (a historical row is written alongside a content save,
-    which already bumps)."""
+    conflicts, the source checks (no page shows them) and the history tables (a historical row
+    is written alongside a content save, which already bumps)."""
     for model in apps.get_app_config("certs").get_models():
         name = model._meta.model_name
-        if name in ("contentversion", "fixtureconflict") or name.startswith("historical"):
+        not_content = ("contentversion", "fixtureconflict", "sourcecheck")
+        if name in not_content or name.startswith("historical"):
             continue
         post_save.connect(_on_content_change, sender=model, dispatch_uid=f"cv-save-{model}")
         post_delete.connect(_on_content_change, sender=model, dispatch_uid=f"cv-del-{model}")

@@ -2,7 +2,7 @@
 catalog (vendors, sources, certifications and their relations, focuses, exam versions, skill
 domains, topics), facts (the comparison's rows and cells), editorial (FAQ, written-up
 head-to-heads), wizard (questions, choices, weights) and bookkeeping (the content version,
-fixture conflicts). Everything is re-exported here, so `from certs.models import
+fixture conflicts, source checks). Everything is re-exported here, so `from certs.models import
 Certification` works whatever module holds it.
 Every content model has a slug-based natural key so that the JSON fixtures in fixtures/ can be
 loaded again and again without duplicates and exported back byte for byte (export_content).
@@ -16,7 +16,7 @@ from .base import (
     Verified,
     freshness_of,
 )
-from .bookkeeping import ContentVersion, FixtureConflict
+from .bookkeeping import ContentVersion, FixtureConflict, SourceCheck
 from .catalog import (
     Certification,
     ExamLanguage,
@@ -72,6 +72,7 @@ __all__ = [
     "SkillDomain",
     "SlugQuerySet",
     "Source",
+    "SourceCheck",
     "Status",
     "Topic",
     "Value",

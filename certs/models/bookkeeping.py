@@ -1,7 +1,9 @@
-"""Rows that are not content: the content version pages are cached under, and the rows a
-fixture load could not merge."""
+"""Rows that are not content: the content version pages are cached under, the rows a fixture
+load could not merge, and the last check of each source's URL."""
 
 from django.db import models
+
+from ..source_checks import Outcome
 
 
 class ContentVersion(models.Model):
@@ -34,3 +36,42 @@ class FixtureConflict(models.Model):
 
     def __str__(self):
         return f"{self.model} {self.key}"
+
+
+class SourceCheck(models.Model):
+    """What came back the last time check_sources requested a source's URL. Not content: it keeps
+    no history and is written without touching the Source row, whose latest history entry is
+    the revision every open admin form was opened on."""
+
+    source = models.OneToOneField(
+        "certs.Source",
+        on_delete=models.CASCADE,
+        # not "check": that name is taken by Model.check(), Django's system checks
+        related_name="last_check",
+    )
+    url = models.URLField(max_length=400, help_text="The URL requested: the source's at the time.")
+    checked_at = models.DateTimeField()
+    outcome = models.CharField(max_length=12, choices=[(o.value, o.value) for o in Outcome])
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    moved_to = models.CharField(
+        max_length=2000, blank=True, help_text="Where a redirect pointed, as the server said."
+    )
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["source"]
+
+    def __str__(self):
+        return f"{self.url}: {self.summary()} ({self.checked_at:%Y-%m-%d})"
+
+    def summary(self) -> str:
+        """The outcome with its status and where it moved, or the error, e.g. "moved 301 to
+        https://example.com/new"."""
+        parts = [self.outcome]
+        if self.status_code:
+            parts.append(str(self.status_code))
+        if self.moved_to:
+            parts.append(f"to {self.moved_to}")
+        if self.error:
+            parts.append(f"({self.error})")
+        return " ".join(parts)
