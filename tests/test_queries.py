@@ -11,6 +11,7 @@ PAGES = {
     "/certifications/ai-102/": 8,
     "/faq/": 3,
     "/sources/": 1,
+    "/market/": 5,
     "/changes/": 5,
     "/certifications/pmle/changes/": 5,
     "/lifecycle/": 2,
