@@ -29,6 +29,9 @@ from .models import (
     Feature,
     FixtureConflict,
     Focus,
+    MarketFigure,
+    MarketSeries,
+    MarketStatement,
     Matchup,
     Priority,
     Question,
@@ -515,6 +518,68 @@ class ChoiceAdmin(ContentAdmin):
     list_filter = ["question"]
     search_fields = ["label", "slug"]
     list_select_related = ["question"]
+
+
+class MarketFigureInline(GuardedInline, admin.StackedInline):
+    model = MarketFigure
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = [
+        ("slug", "order"),
+        ("label", "period"),
+        ("value", "unit"),
+        "measures",
+        "note",
+        ("source", "verified_on"),
+    ]
+
+
+class MarketStatementInline(GuardedInline, admin.StackedInline):
+    model = MarketStatement
+    extra = 0
+    fields = [("slug", "kind", "order"), "heading", "text", "sources", "verified_on"]
+    filter_horizontal = ["sources"]
+
+
+@admin.register(MarketSeries)
+class MarketSeriesAdmin(ContentAdmin):
+    """The market page (/market/): a series per way of counting, its figures and statements
+    inline."""
+
+    list_display = ["title", "slug", "is_charted", "order", "verified_on"]
+    search_fields = ["title", "measures", "statement"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["sources"]
+    fields = [
+        "title",
+        "slug",
+        "measures",
+        "statement",
+        ("is_charted", "order", "verified_on"),
+        "sources",
+        "change_reason",
+    ]
+    inlines = [MarketFigureInline, MarketStatementInline]
+
+
+@admin.register(MarketFigure)
+class MarketFigureAdmin(ContentAdmin):
+    list_display = ["label", "period", "display", "series", "source", "verified_on"]
+    list_filter = ["series", "unit"]
+    search_fields = ["slug", "label", "period", "measures", "note"]
+    list_select_related = ["series", "source"]
+    autocomplete_fields = ["series", "source"]
+    date_hierarchy = "verified_on"
+
+
+@admin.register(MarketStatement)
+class MarketStatementAdmin(ContentAdmin):
+    list_display = ["heading", "series", "kind", "order", "verified_on"]
+    list_filter = ["series", "kind"]
+    search_fields = ["slug", "heading", "text"]
+    list_select_related = ["series"]
+    autocomplete_fields = ["series"]
+    filter_horizontal = ["sources"]
 
 
 class ValueDisagreementInline(GuardedInline, admin.TabularInline):

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from .changes import LifecycleEvent
 from .comparison import CostRow, DomainTopic, catalog_key, money
-from .models import Certification, ExamVersion
+from .models import Certification, ExamVersion, MarketFigure, MarketSeries
 
 
 @dataclass(frozen=True)
@@ -167,6 +167,63 @@ def cost_charts(*, costs: Sequence[CostRow]) -> tuple[BarChart, ...]:
     if unknown:
         charts.append(BarChart("Not computable from our sources", unknown, ""))
     return tuple(charts)
+
+
+# The market page ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MarketSection:
+    series: MarketSeries
+    figures: tuple[MarketFigure, ...]
+    measures: tuple[tuple[str, str], ...]  # (what it counts, the figures it applies to)
+    chart: BarChart | None
+
+
+def market_sections(*, series: Sequence[MarketSeries]) -> tuple[MarketSection, ...]:
+    """Each series with its figures as a bar chart: a row per label, a bar per period (oldest
+    first, as entered), so a change over time shows as two bars side by side. Figures of one
+    unit share one scale across the page, so a bar's length means the same in every chart;
+    a series is never merged with another. `series` come with their figures prefetched."""
+    full: dict[str, Decimal] = {}
+    for one in series:
+        if one.is_charted:
+            for figure in one.figures.all():
+                full[figure.unit] = max(full.get(figure.unit, Decimal(0)), abs(figure.value))
+    sections = []
+    for one in series:
+        figures = tuple(one.figures.all())
+        measures: dict[str, list[str]] = {}
+        for figure in figures:
+            measures.setdefault(figure.measures, []).append(f"{figure.label} ({figure.period})")
+        sections.append(
+            MarketSection(
+                one,
+                figures,
+                tuple((text, ", ".join(labels)) for text, labels in measures.items()),
+                _market_chart(one, figures, full) if one.is_charted and figures else None,
+            )
+        )
+    return tuple(sections)
+
+
+def _market_chart(series, figures, full: dict[str, Decimal]) -> BarChart:
+    periods = list(dict.fromkeys(figure.period for figure in figures))
+    rows: dict[str, list[Bar]] = {}
+    for figure in figures:
+        scale = _round_up(full[figure.unit], 10)
+        width = _percent(max(figure.value, Decimal(0)), scale)
+        text = f"{figure.period}: {figure.display}" if len(periods) > 1 else figure.display
+        rows.setdefault(figure.label, []).append(
+            Bar(periods.index(figure.period) % 3, text, width, width)
+        )
+    scales = sorted({_round_up(full[figure.unit], 10) for figure in figures})
+    scale = " and ".join(f"{number}%" for number in scales)
+    return BarChart(
+        series.title,
+        tuple(BarRow(label, tuple(bars)) for label, bars in rows.items()),
+        f"The full width stands for {scale}.",
+    )
 
 
 # The lifecycle timeline -----------------------------------------------------------------------

@@ -42,6 +42,7 @@ CONTENT_FILES = {
         "certs.examlanguage",
     ],
     "values.json": ["certs.value", "certs.disagreement"],
+    "market.json": ["certs.marketseries", "certs.marketfigure", "certs.marketstatement"],
     "faq.json": ["certs.faqentry"],
     "editorial.json": ["certs.matchup", "certs.editorialblock"],
     "wizard.json": ["certs.question", "certs.choice", "certs.weight"],

@@ -209,6 +209,7 @@ class PagesSitemap(_SiteSitemap):
         "compare-picker",
         "fit-start",
         "faq",
+        "market",
         "sources",
         "lifecycle",
         "changes",

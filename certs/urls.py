@@ -18,6 +18,7 @@ urlpatterns = [
     path("changes/feed/", feeds.ChangesFeed(), name="changes-feed"),
     path("lifecycle/", editorial.lifecycle, name="lifecycle"),
     path("faq/", pages.faq, name="faq"),
+    path("market/", pages.market, name="market"),
     path("sources/", pages.sources, name="sources"),
     path("compare/", compare.compare_picker, name="compare-picker"),
     path("compare/<str:slugs>/", compare.compare, name="compare"),

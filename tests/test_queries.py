@@ -12,6 +12,7 @@ PAGES = {
     "/certifications/ai-500/": 9,
     "/faq/": 3,
     "/sources/": 1,
+    "/market/": 5,
     "/changes/": 5,
     "/certifications/pmle/changes/": 5,
     "/lifecycle/": 2,

@@ -78,7 +78,7 @@ def test_sitemap_lists_every_public_page_and_nothing_else(client):
     expected = {
         "http://testserver" + path
         for path in ["/", "/certifications/", "/compare/", "/fit/", "/faq/", "/sources/"]
-        + ["/lifecycle/", "/changes/"]
+        + ["/lifecycle/", "/changes/", "/market/"]
     }
     expected |= {
         "http://testserver" + cert.get_absolute_url()
@@ -89,7 +89,7 @@ def test_sitemap_lists_every_public_page_and_nothing_else(client):
         "http://testserver/compare/pmle-vs-ai-103/",
     }
     assert expected <= set(entries)
-    assert len(entries) == 8 + len(CATALOG) + Matchup.objects.filter(is_published=True).count()
+    assert len(entries) == 9 + len(CATALOG) + Matchup.objects.filter(is_published=True).count()
     assert not [url for url in entries if "/fit/" in url and not url.endswith("/fit/")]
     assert all(lastmod for lastmod in entries.values())
 

@@ -1,9 +1,10 @@
 """The content of the site, one module per concern: base (freshness, natural keys, drafts),
 catalog (vendors, sources, certifications and their relations, focuses, exam versions, skill
 domains, topics), facts (the comparison's rows and cells), editorial (FAQ, written-up
-head-to-heads), wizard (questions, choices, weights) and bookkeeping (the content version,
-fixture conflicts, source checks). Everything is re-exported here, so `from certs.models import
-Certification` works whatever module holds it.
+head-to-heads), market (sourced market figures and statements), wizard (questions, choices,
+weights) and bookkeeping (the content version, fixture conflicts, source checks). Everything
+is re-exported here, so `from certs.models import Certification` works whatever module holds it.
+
 Every content model has a slug-based natural key so that the JSON fixtures in fixtures/ can be
 loaded again and again without duplicates and exported back byte for byte (export_content).
 """
@@ -44,6 +45,7 @@ from .facts import (
     last_reviewed,
     publish_blockers,
 )
+from .market import MarketFigure, MarketSeries, MarketStatement
 from .wizard import Choice, Question, Weight
 
 __all__ = [
@@ -64,6 +66,9 @@ __all__ = [
     "Freshness",
     "Language",
     "Level",
+    "MarketFigure",
+    "MarketSeries",
+    "MarketStatement",
     "Matchup",
     "Priority",
     "PublishableQuerySet",

@@ -58,11 +58,13 @@ class SourceQuerySet(SlugQuerySet):
     def visible_to(self, user):
         """Everything for staff; for everyone else the sources that something public cites: a
         published certification (its status, facts, exam versions, skill domains, relations or
-        a source that disagrees), a public FAQ entry or a published pair editorial. One query."""
+        a source that disagrees), a public FAQ entry, a published pair editorial or the market
+        page (a figure, a series or a statement: that page has no drafts). One query."""
         if user.is_staff:
             return self
         from .editorial import EditorialBlock, FAQEntry, Matchup
         from .facts import Disagreement, Value
+        from .market import MarketFigure, MarketSeries, MarketStatement
 
         cited = lambda model, **path: Exists(  # noqa: E731
             model.objects.filter(**{path.pop("via", "source"): OuterRef("pk")}, **path)
@@ -78,6 +80,9 @@ class SourceQuerySet(SlugQuerySet):
             | cited(Disagreement, value__certification__is_published=True)
             | cited(FAQEntry, via="sources", certifications__is_published=True)
             | cited(EditorialBlock, matchup__in=published_matchups)
+            | cited(MarketFigure)
+            | cited(MarketSeries, via="sources")
+            | cited(MarketStatement, via="sources")
         )
 
 

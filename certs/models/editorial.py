@@ -7,6 +7,7 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from .base import ContentModel, PublishableQuerySet, Rule, SlugContentModel, SlugQuerySet, Verified
 from .catalog import Certification, Source, show_public_successors
+from .market import MarketSeries
 
 
 class FAQQuerySet(SlugQuerySet):
@@ -30,6 +31,14 @@ class FAQEntry(Verified, SlugContentModel):
     certifications = models.ManyToManyField(Certification, related_name="faq_entries")
     sources = models.ManyToManyField(Source, related_name="faq_entries", blank=True)
     verified_on = models.DateField()
+    market_series = models.ForeignKey(
+        MarketSeries,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The market figures that bear on this answer; the answer links to them.",
+    )
 
     objects = FAQQuerySet.as_manager()
 
@@ -44,7 +53,7 @@ class FAQEntry(Verified, SlugContentModel):
     def natural_key(self):
         return (self.slug,)
 
-    natural_key.dependencies = ["certs.certification", "certs.source"]
+    natural_key.dependencies = ["certs.certification", "certs.source", "certs.marketseries"]
 
 
 class MatchupQuerySet(PublishableQuerySet):
@@ -167,6 +176,14 @@ class EditorialBlock(ContentModel):
         Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     order = models.PositiveIntegerField(default=0)
+    market_series = models.ForeignKey(
+        MarketSeries,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The market figures that bear on this claim; the block links to them.",
+    )
 
     objects = BlockQuerySet.as_manager()
 
@@ -188,4 +205,9 @@ class EditorialBlock(ContentModel):
     def natural_key(self):
         return (*self.matchup.natural_key(), self.slug)
 
-    natural_key.dependencies = ["certs.matchup", "certs.source", "certs.certification"]
+    natural_key.dependencies = [
+        "certs.matchup",
+        "certs.source",
+        "certs.certification",
+        "certs.marketseries",
+    ]

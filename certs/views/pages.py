@@ -1,5 +1,5 @@
-"""The reading pages: the head-to-head home page, the catalog, a certification, the FAQ and
-the sources."""
+"""The reading pages: the head-to-head home page, the catalog, a certification, the FAQ, the
+market behind the choice and the sources."""
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -22,6 +22,7 @@ from ..models import (
     ExamVersion,
     FAQEntry,
     Feature,
+    MarketSeries,
     Matchup,
     Relation,
     SkillDomain,
@@ -42,7 +43,9 @@ def home(request):
     features = list(Feature.objects.for_matrix())
     values = Value.objects.for_matrix(certifications=pair, features=features)
     blocks = {}
-    for block in EditorialBlock.objects.filter(matchup=matchup).select_related("source"):
+    for block in EditorialBlock.objects.filter(matchup=matchup).select_related(
+        "source", "market_series"
+    ):
         blocks.setdefault(block.kind, []).append(block)
     costs = cost_rows(certifications=pair, values=values)
     context = {
@@ -103,12 +106,18 @@ def certification(request, slug):
 def faq(request):
     visible = Certification.objects.visible_to(viewer(request))
     entries = list(
-        FAQEntry.objects.visible_to(viewer(request)).prefetch_related(
-            Prefetch("certifications", queryset=visible), "sources"
-        )
+        FAQEntry.objects.visible_to(viewer(request))
+        .select_related("market_series")
+        .prefetch_related(Prefetch("certifications", queryset=visible), "sources")
     )
     data = (seo.faq_page(entries),)
     return page_response(request, "certs/faq.html", {"entries": entries}, data=data)
+
+
+@require_safe
+def market(request):
+    sections = charts.market_sections(series=list(MarketSeries.objects.for_page()))
+    return page_response(request, "certs/market.html", {"sections": sections})
 
 
 @require_safe
