@@ -74,12 +74,25 @@ def make_staff(db):
 
 @pytest.fixture
 def more_content(db):
-    """more_content(): ten more certifications, rows (each with a value for every new
+    """more_content(): ten more certifications (half of them from a new vendor, each about a
+    new focus area as well as an existing one), rows (each with a value for every new
     certification) and FAQ entries, for tests that a page's cost does not grow with them."""
-    from tests.factories import make_certification, make_faq, make_feature, make_value
+    from certs.models import Focus
+    from tests.factories import (
+        make_certification,
+        make_faq,
+        make_feature,
+        make_focus,
+        make_value,
+        make_vendor,
+    )
 
     def add():
-        certs = [make_certification() for _ in range(10)]
+        vendor = make_vendor("test-vendor-more", name="More Vendor", order=60)
+        focuses = [make_focus(), Focus.objects.get(slug="genai")]
+        certs = [make_certification(vendor=vendor if n % 2 else "aws") for n in range(10)]
+        for cert in certs:
+            cert.focus.set(focuses)
         features = [make_feature() for _ in range(10)]
         for cert in certs:
             for feature in features:

@@ -6,7 +6,7 @@ pytestmark = pytest.mark.django_db
 
 PAGES = {
     "/": 6,
-    "/certifications/": 1,
+    "/certifications/": 2,
     "/certifications/pmle/": 8,
     "/certifications/ai-102/": 8,
     "/faq/": 3,
