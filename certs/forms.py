@@ -1,5 +1,6 @@
 """Validation of every query string the site reads: the wizard's answers (which live in the
-query string and nowhere else), the comparison's options and the comparison picker. Bad input
+query string and nowhere else), the catalog's filters, the comparison's options and the
+comparison picker. Bad input
 raises ValidationError with a message for the visitor; certs/htmx.py turns it into the 400
 page."""
 
@@ -10,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
 from .comparison import BadSelection, check_selection
-from .models import Certification, Priority, Question
+from .listing import DEFAULT_SORT, FACETS, SORTS, CatalogChoice, focuses_of, vendors_of
+from .models import Certification, Level, Priority, Question, Status
 from .tracking import is_tracking, without_tracking
 
 MAX_QUERY_LENGTH = 1000  # seven answers fit in a few hundred characters
@@ -120,3 +122,53 @@ def picked(query: QueryDict, catalog: list[Certification]) -> Picked:
     except BadSelection as error:
         return Picked(slugs, [], error=" ".join(error.messages))
     return Picked(slugs, [by_slug[s] for s in slugs])
+
+
+class CatalogForm(forms.Form):
+    """The catalog's ?vendor=…&level=…&status=…&focus=…&sort=…; vendors and focus areas are the
+    ones the visible catalog has."""
+
+    vendor = forms.MultipleChoiceField(
+        required=False,
+        error_messages={
+            "invalid_choice": "We list no certifications from a vendor called “%(value)s”."
+        },
+    )
+    level = forms.MultipleChoiceField(
+        required=False,
+        choices=Level.choices,
+        error_messages={"invalid_choice": "“%(value)s” is not a level we list."},
+    )
+    status = forms.MultipleChoiceField(
+        required=False,
+        choices=Status.choices,
+        error_messages={"invalid_choice": "“%(value)s” is not a status we list."},
+    )
+    focus = forms.MultipleChoiceField(
+        required=False,
+        error_messages={"invalid_choice": "We list no topic called “%(value)s”."},
+    )
+    sort = forms.ChoiceField(
+        required=False,
+        choices=list(SORTS.items()),
+        error_messages={"invalid_choice": "The catalog cannot be sorted by “%(value)s”."},
+    )
+
+    def __init__(self, *args, catalog: list[Certification], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].choices = [(v.slug, v.name) for v in vendors_of(catalog)]
+        self.fields["focus"].choices = [(f.slug, f.name) for f in focuses_of(catalog)]
+
+
+def catalog_choice(query: QueryDict, catalog: list[Certification]) -> CatalogChoice:
+    """What the catalog's query string asks for, or ValidationError saying what is wrong.
+    Parameters the catalog does not read (tracking ones among them) are ignored."""
+    if len(query.getlist("sort")) > 1:
+        raise ValidationError("The address asks for more than one order.")
+    form = CatalogForm(query, catalog=catalog)
+    if not form.is_valid():
+        raise ValidationError(" ".join(e for errors in form.errors.values() for e in errors))
+    data = form.cleaned_data
+    return CatalogChoice(
+        **{facet: frozenset(data[facet]) for facet in FACETS}, sort=data["sort"] or DEFAULT_SORT
+    )

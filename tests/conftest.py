@@ -74,16 +74,27 @@ def make_staff(db):
 
 @pytest.fixture
 def more_content(db):
-    """more_content(): ten more certifications (of a new vendor, each requiring PMLE and AI-500,
-    and AI-102 renewed by each), rows (each with a value for every new certification) and FAQ
-    entries, for tests that a page's cost does not grow with them."""
-    from certs.models import Certification, Relation
-    from tests.factories import make_certification, make_faq, make_feature, make_value
+    """more_content(): ten more certifications (half of them from a new vendor, each about a
+    new focus area as well as an existing one, each requiring PMLE and AI-500 and renewing
+    AI-102), rows (each with a value for every new certification) and FAQ entries, for tests
+    that a page's cost does not grow with them."""
+    from certs.models import Certification, Focus, Relation
+    from tests.factories import (
+        make_certification,
+        make_faq,
+        make_feature,
+        make_focus,
+        make_value,
+        make_vendor,
+    )
 
     def add():
-        certs = [make_certification(vendor="more-vendor") for _ in range(10)]
+        vendor = make_vendor("test-vendor-more", name="More Vendor", order=60)
+        focuses = [make_focus(), Focus.objects.get(slug="genai")]
+        certs = [make_certification(vendor=vendor if n % 2 else "aws") for n in range(10)]
         targets = Certification.objects.filter(slug__in=["pmle", "ai-500", "ai-102"])
         for cert in certs:
+            cert.focus.set(focuses)
             for target in targets:
                 kind = Relation.Kind.RENEWS if target.slug == "ai-102" else Relation.Kind.REQUIRES
                 Relation.objects.create(

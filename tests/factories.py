@@ -3,7 +3,16 @@
 import datetime
 import itertools
 
-from certs.models import Category, Certification, FAQEntry, Feature, Source, Value, Vendor
+from certs.models import (
+    Category,
+    Certification,
+    FAQEntry,
+    Feature,
+    Focus,
+    Source,
+    Value,
+    Vendor,
+)
 
 _counter = itertools.count(1)
 TODAY = datetime.date(2026, 11, 25)
@@ -51,6 +60,12 @@ def make_vendor(slug: str, **fields) -> Vendor:
     """The vendor with this slug: the fixtures' one if loaded, else a new one."""
     defaults = dict(name=slug.title(), kind=Vendor.Kind.OTHER, order=50)
     return Vendor.objects.get_or_create(slug=slug, defaults=defaults | fields)[0]
+
+
+def make_focus(**fields) -> Focus:
+    n = next(_counter)
+    defaults = dict(slug=f"test-focus-{n}", name=f"Test focus {n}", order=100 + n)
+    return Focus.objects.create(**(defaults | fields))
 
 
 def make_feature(**fields) -> Feature:

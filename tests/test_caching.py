@@ -221,6 +221,10 @@ def test_the_staff_cookie_comes_with_sign_in_and_goes_with_sign_out(client):
         ("/compare/pmle-vs-ai-103/?only=diff", "/compare/pmle-vs-ai-103/?miss=1&only=diff&x"),
         ("/compare/", "/compare/?miss=1"),
         ("/certifications/pmle/", "/certifications/pmle/?format=csv"),
+        (
+            "/certifications/?vendor=aws&sort=name",
+            "/certifications/?utm_source=x&vendor=aws&sort=name&miss=1",
+        ),
     ],
 )
 def test_parameters_a_page_does_not_read_never_make_a_new_entry(
@@ -238,6 +242,12 @@ def test_parameters_a_page_reads_still_make_their_own_page(client):
     assert client.get("/compare/pmle-vs-ai-103/?only=diff")["ETag"] != plain["ETag"]
     assert client.get("/compare/pmle-vs-ai-103/?format=csv")["Content-Type"].startswith("text/csv")
     assert client.get("/compare/?c=pmle&c=ai-103").status_code == 302
+    catalog = client.get("/certifications/")
+    aws = client.get("/certifications/?vendor=aws")
+    assert aws["ETag"] != catalog["ETag"]
+    assert client.get("/certifications/?vendor=aws&sort=name")["ETag"] != aws["ETag"]
+    fragment = client.get("/certifications/?vendor=aws", headers={"HX-Request": "true"})
+    assert fragment["ETag"] != aws["ETag"] and b"<html" not in fragment.content
 
 
 REDIS_DOWN = {

@@ -3,10 +3,11 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 
-from certs.models import Certification, Disagreement, Feature, Priority, Value
+from certs.models import Certification, Disagreement, Feature, Priority, Value, Vendor
 
 from .factories import make_source
 
@@ -20,6 +21,21 @@ def test_picker_lists_the_catalog_as_a_plain_get_form(client):
     assert '<form method="get" action="/compare/"' in html
     for cert in Certification.objects.all():
         assert f'name="c" value="{cert.slug}"' in html
+    # A collapsible group per vendor, in the vendors' display order, the name as its legend.
+    groups = re.findall(r'<details class="picker__vendor"( open)?>\s*<summary>([^<]+?) <', html)
+    assert [name for _, name in groups] == [v.name for v in Vendor.objects.order_by("order")]
+    assert not any(is_open for is_open, _ in groups)  # nothing ticked: 29 fit a phone
+    for vendor in Vendor.objects.all():
+        assert f'<legend class="visually-hidden">{vendor.name}</legend>' in html
+
+
+def test_picker_opens_the_vendors_of_the_ticked_ones(client):
+    html = client.get("/compare/?c=pmle").content.decode()
+    opened = re.findall(r'<details class="picker__vendor" open>\s*<summary>([^<]+?) <', html)
+    assert opened == ["Google Cloud"]
+    compared = client.get("/compare/mla-c02-vs-pmle-vs-ai-103/").content.decode()
+    opened = re.findall(r'<details class="picker__vendor" open>\s*<summary>([^<]+?) <', compared)
+    assert opened == ["Google Cloud", "Microsoft", "AWS"]
 
 
 def test_picker_sends_a_choice_to_the_canonical_url(client):

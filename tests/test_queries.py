@@ -6,7 +6,7 @@ pytestmark = pytest.mark.django_db
 
 PAGES = {
     "/": 6,
-    "/certifications/": 1,
+    "/certifications/": 2,
     "/certifications/pmle/": 9,
     "/certifications/ai-102/": 9,
     "/certifications/ai-500/": 9,

@@ -77,6 +77,9 @@ def compare(request, slugs):
 
 
 def _page(request, context, **metadata):
+    # The picker opens the vendors whose certifications are ticked.
+    chosen = set(context["chosen"])
+    context["open_vendors"] = {c.vendor_id for c in context["catalog"] if c.slug in chosen}
     return page_response(request, "certs/compare.html", context, **metadata)
 
 

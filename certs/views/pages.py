@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from .. import charts, seo
+from ..caching import reads_query
 from ..comparison import (
     build_matrix,
     canonical_path_part,
@@ -15,7 +16,9 @@ from ..comparison import (
     key_figures,
     pair_choices,
 )
-from ..htmx import NotCovered, page_response
+from ..forms import catalog_choice
+from ..htmx import NotCovered, for_htmx, page_response
+from ..listing import browse
 from ..models import (
     Certification,
     EditorialBlock,
@@ -64,13 +67,13 @@ def home(request):
     return page_response(request, "certs/home.html", context)
 
 
-@require_safe
+@reads_query("vendor", "level", "status", "focus", "sort")
+@for_htmx(fragment="catalog-list")
 def catalog(request):
-    certifications = Certification.objects.catalog(viewer(request))
-    data = (seo.item_list(certifications, seo.origin(request)),)
-    return page_response(
-        request, "certs/catalog.html", {"certifications": certifications}, data=data
-    )
+    certifications = Certification.objects.with_focus().catalog(viewer(request))
+    listing = browse(catalog=certifications, choice=catalog_choice(request.GET, certifications))
+    data = (seo.item_list(listing.certifications, seo.origin(request)),)
+    return page_response(request, "certs/catalog.html", {"listing": listing}, data=data)
 
 
 @require_safe
