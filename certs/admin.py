@@ -289,7 +289,10 @@ class CertificationAdmin(GuardedActionsAdmin):
                 ]
             },
         ),
-        ("Text", {"fields": ["summary", "target_role", "profile", "official_url"]}),
+        (
+            "Text",
+            {"fields": ["summary", "target_role", "profile", "official_url", "eligibility_limit"]},
+        ),
     ]
 
     @admin.action(description="Publish the selected certifications")

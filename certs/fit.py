@@ -108,6 +108,8 @@ class FitResult:
     excluded: tuple[Excluded, ...]
     elsewhere: tuple[ElsewhereRanked, ...]
     platform: str  # the platform's label, or "" when every platform counts
+    # the platform chosen when nothing on it was open to the person, so every platform counts
+    widened_from: str = ""
 
     @property
     def top(self) -> Ranked:
@@ -197,8 +199,10 @@ def _choice(model: Model, question_slug: str, choice_slug: str | None) -> Choice
     return None
 
 
-def _exclusion(model, cert, answers, today) -> tuple[str, str] | None:
+def _exclusion(model, cert, answers, today, platform) -> tuple[str, str] | None:
     """Why this certification cannot be taken by this person, as (kind, plain words)."""
+    if cert.eligibility_limit and (platform is None or platform.platform_id != cert.vendor_id):
+        return "eligibility", f"Only {cert.eligibility_limit} can sit it."
     if cert.status == Status.RETIRED:
         return "retired", f"It retired on {cert.status_date:%-d %B %Y} and can no longer be booked."
     days = SITTING_FROM_DAYS.get(answers.get(SITTING_QUESTION), 0)
@@ -250,12 +254,13 @@ def _platform(model: Model, answers: Mapping[str, str]) -> Choice | None:
 
 
 def _places(model: Model, answers: Mapping[str, str], today: datetime.date, *, strict=True):
-    """Split every certification into (ranked, elsewhere, excluded), in score order. Should
-    nothing on the person's platform be open to them (`strict` fails), every platform counts."""
+    """Split every certification into (ranked, elsewhere, excluded), in score order, with the
+    platform choice that decided what is elsewhere. Should nothing on the person's platform
+    be open to them (`strict` fails), every platform counts (and that choice is None)."""
     platform = _platform(model, answers) if strict else None
     ranked, elsewhere, excluded = [], [], []
     for _, cert, points in _scored(model, answers):
-        why = _exclusion(model, cert, answers, today)
+        why = _exclusion(model, cert, answers, today, platform)
         place = len(ranked) + 1
         if platform is not None and cert.vendor_id != platform.platform_id:
             if why is None:
@@ -266,11 +271,11 @@ def _places(model: Model, answers: Mapping[str, str], today: datetime.date, *, s
             ranked.append((cert, points))
     if not ranked and strict:
         return _places(model, answers, today, strict=False)
-    return ranked, elsewhere, excluded
+    return ranked, elsewhere, excluded, platform
 
 
 def _leader(model: Model, answers: Mapping[str, str], today) -> Certification | None:
-    ranked, _, _ = _places(model, answers, today)
+    ranked, _, _, _ = _places(model, answers, today)
     return ranked[0][0] if ranked else None
 
 
@@ -293,6 +298,8 @@ def _steps(model: Model, answers: Mapping[str, str], cert: Certification) -> tup
     requirement is a step for everyone but is put more firmly to someone who holds nothing."""
     held = answers.get(HELD_QUESTION, "nothing")
     steps = []
+    if cert.eligibility_limit:
+        steps.append(f"Check that you may sit it: only {cert.eligibility_limit} can.")
     for kind, other in (model.relations or {}).get(cert.pk, ()):
         if kind == Relation.Kind.REQUIRES:
             steps.append(
@@ -315,7 +322,8 @@ def rank(*, model: Model, answers: Mapping[str, str], today: datetime.date) -> F
     """Rank the certifications this person can take for `answers` ({question slug: choice
     slug}, one per question), set the others apart with the reason, and explain the result."""
     ceiling = _ceiling(model, answers)
-    eligible, elsewhere, excluded = _places(model, answers, today)
+    eligible, elsewhere, excluded, platform = _places(model, answers, today)
+    chosen = _platform(model, answers)
     ranking = []
     for cert, points in eligible:
         reasons = _reasons(model, answers, cert)
@@ -338,7 +346,6 @@ def rank(*, model: Model, answers: Mapping[str, str], today: datetime.date) -> F
         deciding = _deciding(model, answers, top.certification, runner.certification)
         if top.points == runner.points:
             tie_breaker = _tie_breaker(top, runner)
-    platform = _platform(model, answers)
     return FitResult(
         ranking=tuple(ranking),
         deciding=deciding,
@@ -355,6 +362,7 @@ def rank(*, model: Model, answers: Mapping[str, str], today: datetime.date) -> F
             for cert, points, place in elsewhere
         ),
         platform=platform.label if platform else "",
+        widened_from=chosen.label if chosen and not platform else "",
     )
 
 

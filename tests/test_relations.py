@@ -116,3 +116,23 @@ def test_admin_refuses_a_relation_with_two_targets(make_staff):
         response.content.decode()
     )
     assert Relation.objects.count() == before
+
+
+def test_an_exam_open_only_to_partner_firms_is_ranked_only_on_its_own_platform(client):
+    html = result(client, cloud="several", goal="build-agents", background="software-developer")
+    assert "Claude Architect" in html.split('id="left-out"')[1].split("</section>")[0]
+    assert "Only staff of Claude Partner Network member firms can sit it." in html
+    html = result(client, cloud="anthropic", goal="build-agents")
+    ranked = html.split('id="ranking"')[1].split("</ol>")[0]
+    assert "claude-architect-foundations" in ranked
+    assert "Check that you may sit it: only staff of Claude Partner Network member firms can." in (
+        html
+    )
+
+
+def test_when_nothing_on_the_platform_is_open_every_platform_counts_and_the_page_says_so(client):
+    # GH-600, GitHub's only exam, is a beta; this person would not sit one
+    html = result(client, cloud="github", beta="no")
+    assert "Nothing on GitHub is open to you with these answers" in html
+    assert "among the GitHub exams" not in html and "you can take on GitHub" not in html
+    assert "GH-600</a> would have ranked" in html

@@ -195,6 +195,13 @@ class Certification(Verified, SlugContentModel):
     official_url = models.URLField(
         max_length=400, blank=True, help_text="Blank when our sources give no vendor page."
     )
+    eligibility_limit = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="Who alone may sit it, when not everyone, as in “Only … can sit it” (e.g. "
+        "“staff of Claude Partner Network member firms”). Blank: anyone. The wizard ranks such "
+        "an exam only for people who chose its vendor, and says so.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     status_date = models.DateField(
         null=True, blank=True, help_text="Retirement date (retiring, retired) or beta start."
