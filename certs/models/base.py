@@ -3,6 +3,7 @@ key that lets fixtures load again and again without duplicates, and the draft/pu
 switch."""
 
 import datetime
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,8 +34,10 @@ def freshness_of(verified_on: datetime.date | None, *, today: datetime.date, cad
 class Verified:
     """For models with a `verified_on` date: how fresh it is today, by the site's cadence."""
 
-    @property
+    @cached_property
     def freshness(self):
+        # Cached on the instance: a comparison reads it several times per cell, and an
+        # instance lives for one request, within one day.
         return self.freshness_on(timezone.localdate())
 
     def freshness_on(self, today: datetime.date):
