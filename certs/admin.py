@@ -463,8 +463,12 @@ class VendorAdmin(ContentAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-@admin.register(Focus)
-class FocusAdmin(ContentAdmin):
+@admin.register(Focus, Topic)
+class TagAdmin(ContentAdmin):
+    """The two ordered tag lists: a certification's focus (the catalog's filter) and a skill
+    domain's topic (the overlap measure). Each is found by name or slug, its slug filled from
+    its name."""
+
     list_display = ["name", "slug", "order"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -477,13 +481,6 @@ class RelationAdmin(ContentAdmin):
     list_select_related = ["from_certification", "to_certification", "source"]
     search_fields = ["from_certification__short_name", "to_certification__short_name", "to_name"]
     autocomplete_fields = ["from_certification", "to_certification", "source"]
-
-
-@admin.register(Topic)
-class TopicAdmin(ContentAdmin):
-    list_display = ["name", "slug", "order"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Priority)
