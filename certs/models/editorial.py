@@ -5,7 +5,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 
-from .base import ContentModel, PublishableQuerySet, Rule, SlugContentModel, SlugQuerySet, Verified
+from .base import (
+    ContentModel,
+    PublishableQuerySet,
+    Rule,
+    SlugContentModel,
+    SlugQuerySet,
+    Verified,
+    slug_natural_key,
+)
 from .catalog import Certification, Source, show_public_successors
 from .market import MarketSeries
 
@@ -50,10 +58,7 @@ class FAQEntry(Verified, SlugContentModel):
     def __str__(self):
         return self.question
 
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["certs.certification", "certs.source", "certs.marketseries"]
+    natural_key = slug_natural_key("certs.certification", "certs.source", "certs.marketseries")
 
 
 class MatchupQuerySet(PublishableQuerySet):
@@ -125,10 +130,7 @@ class Matchup(Verified, SlugContentModel):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["certs.certification"]
+    natural_key = slug_natural_key("certs.certification")
 
     def clean(self):
         # Across tables (the certifications' own switches), so no check constraint can say it.

@@ -6,7 +6,7 @@ admin with sources and dates like every fact."""
 from django.db import models
 from django.db.models import Prefetch, Q
 
-from .base import Rule, SlugContentModel, SlugQuerySet, Verified
+from .base import Rule, SlugContentModel, SlugQuerySet, Verified, slug_natural_key
 from .catalog import Source
 
 
@@ -53,10 +53,7 @@ class MarketSeries(Verified, SlugContentModel):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["certs.source"]
+    natural_key = slug_natural_key("certs.source")
 
 
 class MarketFigure(Verified, SlugContentModel):
@@ -105,10 +102,7 @@ class MarketFigure(Verified, SlugContentModel):
     def __str__(self):
         return f"{self.label}, {self.period}: {self.display}"
 
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["certs.marketseries", "certs.source"]
+    natural_key = slug_natural_key("certs.marketseries", "certs.source")
 
     @property
     def display(self) -> str:
@@ -142,7 +136,4 @@ class MarketStatement(Verified, SlugContentModel):
     def __str__(self):
         return self.heading
 
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["certs.marketseries", "certs.source"]
+    natural_key = slug_natural_key("certs.marketseries", "certs.source")
