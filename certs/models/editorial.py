@@ -18,6 +18,19 @@ from .catalog import Certification, Source, show_public_successors
 from .market import MarketSeries
 
 
+def market_series_link(help_text: str) -> models.ForeignKey:
+    """An optional link from a piece of editorial to the market figures behind it; deleting the
+    series only drops the link."""
+    return models.ForeignKey(
+        MarketSeries,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=help_text,
+    )
+
+
 class FAQQuerySet(SlugQuerySet):
     def visible_to(self, user):
         """Everything for staff; for everyone else the entries about at least one published
@@ -39,13 +52,8 @@ class FAQEntry(Verified, SlugContentModel):
     certifications = models.ManyToManyField(Certification, related_name="faq_entries")
     sources = models.ManyToManyField(Source, related_name="faq_entries", blank=True)
     verified_on = models.DateField()
-    market_series = models.ForeignKey(
-        MarketSeries,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The market figures that bear on this answer; the answer links to them.",
+    market_series = market_series_link(
+        "The market figures that bear on this answer; the answer links to them."
     )
 
     objects = FAQQuerySet.as_manager()
@@ -178,13 +186,8 @@ class EditorialBlock(ContentModel):
         Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     order = models.PositiveIntegerField(default=0)
-    market_series = models.ForeignKey(
-        MarketSeries,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The market figures that bear on this claim; the block links to them.",
+    market_series = market_series_link(
+        "The market figures that bear on this claim; the block links to them."
     )
 
     objects = BlockQuerySet.as_manager()

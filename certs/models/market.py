@@ -47,8 +47,7 @@ class MarketSeries(Verified, SlugContentModel):
 
     class Meta:
         ordering = ["order", "slug"]
-        verbose_name = "market series"
-        verbose_name_plural = "market series"
+        verbose_name = verbose_name_plural = "market series"
 
     def __str__(self):
         return self.title
