@@ -169,6 +169,9 @@ class PublishGateFormSet(BaseInlineFormSet):
 
 
 class DisagreementInline(GuardedInline, admin.TabularInline):
+    """The sources that disagree about a certification's lifecycle; ValueDisagreementInline
+    lists those about one value with the same columns."""
+
     model = Disagreement
     extra = 0
     fk_name = "certification"
@@ -582,12 +585,8 @@ class MarketStatementAdmin(ContentAdmin):
     filter_horizontal = ["sources"]
 
 
-class ValueDisagreementInline(GuardedInline, admin.TabularInline):
-    model = Disagreement
-    extra = 0
+class ValueDisagreementInline(DisagreementInline):
     fk_name = "value"
-    autocomplete_fields = ["source"]
-    fields = ["slug", "source", "says"]
     verbose_name = "source that disagrees"
 
 
