@@ -169,6 +169,9 @@ class PublishGateFormSet(BaseInlineFormSet):
 
 
 class DisagreementInline(GuardedInline, admin.TabularInline):
+    """The sources that disagree about a certification's lifecycle; ValueDisagreementInline
+    lists those about one value with the same columns."""
+
     model = Disagreement
     extra = 0
     fk_name = "certification"
@@ -463,8 +466,12 @@ class VendorAdmin(ContentAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-@admin.register(Focus)
-class FocusAdmin(ContentAdmin):
+@admin.register(Focus, Topic)
+class TagAdmin(ContentAdmin):
+    """The two ordered tag lists: a certification's focus (the catalog's filter) and a skill
+    domain's topic (the overlap measure). Each is found by name or slug, its slug filled from
+    its name."""
+
     list_display = ["name", "slug", "order"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -477,13 +484,6 @@ class RelationAdmin(ContentAdmin):
     list_select_related = ["from_certification", "to_certification", "source"]
     search_fields = ["from_certification__short_name", "to_certification__short_name", "to_name"]
     autocomplete_fields = ["from_certification", "to_certification", "source"]
-
-
-@admin.register(Topic)
-class TopicAdmin(ContentAdmin):
-    list_display = ["name", "slug", "order"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Priority)
@@ -585,12 +585,8 @@ class MarketStatementAdmin(ContentAdmin):
     filter_horizontal = ["sources"]
 
 
-class ValueDisagreementInline(GuardedInline, admin.TabularInline):
-    model = Disagreement
-    extra = 0
+class ValueDisagreementInline(DisagreementInline):
     fk_name = "value"
-    autocomplete_fields = ["source"]
-    fields = ["slug", "source", "says"]
     verbose_name = "source that disagrees"
 
 

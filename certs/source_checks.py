@@ -108,6 +108,19 @@ def check_all[K: Hashable](
     return {key: future.result() if future in done else late for key, future in futures.items()}
 
 
+def describe(result, *, moved: str = "to") -> str:
+    """A check's outcome with its status, where it moved (after `moved`) and its error, e.g.
+    "moved 301 to https://example.com/new": for a Result or a stored SourceCheck alike."""
+    parts = [result.outcome]
+    if result.status_code:
+        parts.append(str(result.status_code))
+    if result.moved_to:
+        parts.append(f"{moved} {result.moved_to}")
+    if result.error:
+        parts.append(f"({result.error})")
+    return " ".join(parts)
+
+
 def report(results: Mapping[str, Result], *, skipped: int) -> list[str]:
     """One line per URL that is not ok (its name, outcome, status, where it moved, the error),
     then the counts."""
@@ -115,14 +128,7 @@ def report(results: Mapping[str, Result], *, skipped: int) -> list[str]:
     for name, result in results.items():
         if result.outcome == Outcome.OK:
             continue
-        parts = [f"{name}: {result.outcome}"]
-        if result.status_code:
-            parts.append(str(result.status_code))
-        if result.moved_to:
-            parts.append(f"-> {result.moved_to}")
-        if result.error:
-            parts.append(f"({result.error})")
-        lines.append(" ".join(parts))
+        lines.append(f"{name}: {describe(result, moved='->')}")
     counts = Counter(result.outcome for result in results.values())
     lines.append(
         f"{len(results)} sources checked: "

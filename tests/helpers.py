@@ -154,6 +154,13 @@ def form_data(client, url) -> dict:
     return HTMLPage(response.content.decode()).form
 
 
+def post_change_form(client, obj, **changes):
+    """Submit `obj`'s admin change form as the browser would, with `changes` made to its fields;
+    returns the response."""
+    url = f"/admin/certs/{obj._meta.model_name}/{obj.pk}/change/"
+    return client.post(url, form_data(client, url) | changes)
+
+
 def production_site(work: Path, *, purpose: str, **extra) -> dict:
     """A throwaway site in `work` set up as production runs it (DEBUG off, a SQLite database
     migrated and loaded from fixtures/, static files collected for whitenoise); returns the

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from certs.models import Certification, Source, Value
-from tests.helpers import form_data
+from tests.helpers import form_data, post_change_form
 
 pytestmark = pytest.mark.django_db
 
@@ -71,11 +71,7 @@ def test_staff_can_fix_a_fee_and_the_site_shows_it(staff):
 
 def test_a_fact_without_a_source_is_refused_and_nothing_changes(staff):
     fee = Value.objects.get(certification__slug="pmle", feature__slug="exam-fee")
-    url = f"/admin/certs/value/{fee.pk}/change/"
-    data = form_data(staff, url)
-    data["source"] = ""
-    data["text"] = "USD 999"
-    response = staff.post(url, data)
+    response = post_change_form(staff, fee, source="", text="USD 999")
     assert response.status_code == 200
     assert "A fact needs a source." in response.content.decode()
     fee.refresh_from_db()
@@ -101,10 +97,7 @@ def test_a_successor_pointing_at_itself_is_refused_with_inlines_untouched(staff)
 
 def test_a_bad_url_is_refused(staff):
     source = Source.objects.get(slug="google-recertification")
-    url = f"/admin/certs/source/{source.pk}/change/"
-    data = form_data(staff, url)
-    data["url"] = "not a url"
-    response = staff.post(url, data)
+    response = post_change_form(staff, source, url="not a url")
     assert response.status_code == 200
     assert "Enter a valid URL." in response.content.decode()
     source.refresh_from_db()

@@ -15,7 +15,7 @@ from certs.admin import CertificationAdmin
 from certs.models import Certification, Freshness, Value, freshness_of
 
 from .factories import make_certification
-from .helpers import WIZARD_ANSWERS, form_data
+from .helpers import WIZARD_ANSWERS, form_data, post_change_form
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -33,10 +33,8 @@ def list_revisions(client, url) -> dict:
 
 def change_fee(staff, text, reason="Vendor raised the fee"):
     fee = Value.objects.get(certification__slug="pmle", feature__slug="exam-fee")
-    url = f"/admin/certs/value/{fee.pk}/change/"
-    data = form_data(staff, url)
-    data.update(text=text, amount="210", change_reason=reason)
-    assert staff.post(url, data).status_code == 302
+    response = post_change_form(staff, fee, text=text, amount="210", change_reason=reason)
+    assert response.status_code == 302
     return fee
 
 
@@ -101,10 +99,7 @@ def test_a_certification_has_history_with_reasons_for_its_inline_rows_and_revert
 
 def test_publishing_is_blocked_by_incomplete_quick_facts_and_names_the_rows(staff):
     draft = make_certification(slug="draft-cert", short_name="DRAFT-1")
-    url = f"/admin/certs/certification/{draft.pk}/change/"
-    data = form_data(staff, url)
-    data["is_published"] = "on"
-    response = staff.post(url, data)
+    response = post_change_form(staff, draft, is_published="on")
     assert response.status_code == 200
     html = response.content.decode()
     assert "DRAFT-1 cannot be published yet" in html

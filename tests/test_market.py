@@ -18,7 +18,7 @@ from certs.models import (
     MarketStatement,
     Source,
 )
-from tests.helpers import HTMLPage, form_data
+from tests.helpers import HTMLPage, form_data, post_change_form
 
 pytestmark = pytest.mark.django_db
 
@@ -190,10 +190,7 @@ def test_staff_edit_a_figure_in_its_series_and_the_page_shows_it(staff, client):
 def test_impossible_figures_are_refused_and_nothing_changes(staff, slug, value, message):
     figure = MarketFigure.objects.get(slug=slug)
     before = figure.value
-    url = f"/admin/certs/marketfigure/{figure.pk}/change/"
-    data = form_data(staff, url)
-    data["value"] = value
-    response = staff.post(url, data)
+    response = post_change_form(staff, figure, value=value)
     assert response.status_code == 200
     assert message in html.unescape(response.content.decode())
     figure.refresh_from_db()
@@ -202,10 +199,7 @@ def test_impossible_figures_are_refused_and_nothing_changes(staff, slug, value, 
 
 def test_a_figure_without_a_source_is_refused(staff):
     figure = MarketFigure.objects.get(slug="revelio-2024-07-aws")
-    url = f"/admin/certs/marketfigure/{figure.pk}/change/"
-    data = form_data(staff, url)
-    data["source"] = ""
-    response = staff.post(url, data)
+    response = post_change_form(staff, figure, source="")
     assert response.status_code == 200
     figure.refresh_from_db()
     assert figure.source_id

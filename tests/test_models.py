@@ -76,18 +76,23 @@ def test_retirement_needs_a_date():
         cert.save()
 
 
-def test_domain_weights_are_a_range_of_percentages():
-    pmle = Certification.objects.get(slug="pmle")
-    domain = SkillDomain(
-        certification=pmle,
-        version=pmle.versions.first(),
+def _pmle_domain(*, version, weight_min, weight_max) -> SkillDomain:
+    """An unsaved skill domain of the PMLE exam, sourced and dated, in the given version."""
+    return SkillDomain(
+        certification=Certification.objects.get(slug="pmle"),
+        version=version,
         slug="x",
         name="X",
-        weight_min=30,
-        weight_max=20,
+        weight_min=weight_min,
+        weight_max=weight_max,
         source=make_source(),
         verified_on=datetime.date(2026, 11, 25),
     )
+
+
+def test_domain_weights_are_a_range_of_percentages():
+    pmle_version = Certification.objects.get(slug="pmle").versions.first()
+    domain = _pmle_domain(version=pmle_version, weight_min=30, weight_max=20)
     with pytest.raises(ValidationError):
         domain.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -95,17 +100,8 @@ def test_domain_weights_are_a_range_of_percentages():
 
 
 def test_domain_version_must_belong_to_the_same_certification():
-    pmle, other = Certification.objects.get(slug="pmle"), Certification.objects.get(slug="ai-103")
-    domain = SkillDomain(
-        certification=pmle,
-        version=other.versions.first(),
-        slug="y",
-        name="Y",
-        weight_min=10,
-        weight_max=10,
-        source=make_source(),
-        verified_on=datetime.date(2026, 11, 25),
-    )
+    other_version = Certification.objects.get(slug="ai-103").versions.first()
+    domain = _pmle_domain(version=other_version, weight_min=10, weight_max=10)
     with pytest.raises(ValidationError) as error:
         domain.full_clean()
     assert "version" in error.value.message_dict

@@ -17,7 +17,7 @@ import pytest
 from django.db import OperationalError
 
 from certs.models import Source
-from tests.helpers import HTMLPage, form_data, gunicorn
+from tests.helpers import HTMLPage, gunicorn, post_change_form
 
 ROOT = Path(__file__).resolve().parents[1]
 # These tests build their own SQLite site; the PostgreSQL run of the suite skips them.
@@ -117,10 +117,8 @@ def test_a_save_that_waited_too_long_gets_a_try_again_page(admin_client, monkeyp
 
     monkeypatch.setattr("certs.admin.ContentAdmin.save_model", locked)
     source = Source.objects.first()
-    url = f"/admin/certs/source/{source.pk}/change/"
-    data = form_data(admin_client, url)
-    data["title"] = "A title saved while another editor held the lock"
-    response = admin_client.post(url, data)
+    title = "A title saved while another editor held the lock"
+    response = post_change_form(admin_client, source, title=title)
     assert response.status_code == 503
     html = response.content.decode()
     assert "Someone else was saving at the same moment" in html and "save again" in html

@@ -114,13 +114,22 @@ class ContentModel(models.Model):
         abstract = True
 
 
+def slug_natural_key(*dependencies: str):
+    """A slug model's natural key, naming the models (`"certs.source"`) whose rows a fixture
+    must hold before its own: dumpdata orders the rows by them."""
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = list(dependencies)
+    return natural_key
+
+
 class SlugContentModel(ContentModel):
     """A content model addressed by its own unique slug, in fixtures and in URLs."""
 
     objects = SlugQuerySet.as_manager()
+    natural_key = slug_natural_key()
 
     class Meta:
         abstract = True
-
-    def natural_key(self):
-        return (self.slug,)

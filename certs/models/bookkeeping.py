@@ -3,7 +3,7 @@ load could not merge, and the last check of each source's URL."""
 
 from django.db import models
 
-from ..source_checks import Outcome
+from ..source_checks import Outcome, describe
 
 
 class ContentVersion(models.Model):
@@ -67,11 +67,4 @@ class SourceCheck(models.Model):
     def summary(self) -> str:
         """The outcome with its status and where it moved, or the error, e.g. "moved 301 to
         https://example.com/new"."""
-        parts = [self.outcome]
-        if self.status_code:
-            parts.append(str(self.status_code))
-        if self.moved_to:
-            parts.append(f"to {self.moved_to}")
-        if self.error:
-            parts.append(f"({self.error})")
-        return " ".join(parts)
+        return describe(self)

@@ -5,9 +5,30 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 
-from .base import ContentModel, PublishableQuerySet, Rule, SlugContentModel, SlugQuerySet, Verified
+from .base import (
+    ContentModel,
+    PublishableQuerySet,
+    Rule,
+    SlugContentModel,
+    SlugQuerySet,
+    Verified,
+    slug_natural_key,
+)
 from .catalog import Certification, Source, show_public_successors
 from .market import MarketSeries
+
+
+def market_series_link(help_text: str) -> models.ForeignKey:
+    """An optional link from a piece of editorial to the market figures behind it; deleting the
+    series only drops the link."""
+    return models.ForeignKey(
+        MarketSeries,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=help_text,
+    )
 
 
 class FAQQuerySet(SlugQuerySet):
@@ -31,13 +52,8 @@ class FAQEntry(Verified, SlugContentModel):
     certifications = models.ManyToManyField(Certification, related_name="faq_entries")
     sources = models.ManyToManyField(Source, related_name="faq_entries", blank=True)
     verified_on = models.DateField()
-    market_series = models.ForeignKey(
-        MarketSeries,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The market figures that bear on this answer; the answer links to them.",
+    market_series = market_series_link(
+        "The market figures that bear on this answer; the answer links to them."
     )
 
     objects = FAQQuerySet.as_manager()
@@ -50,10 +66,7 @@ class FAQEntry(Verified, SlugContentModel):
     def __str__(self):
         return self.question
 
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["certs.certification", "certs.source", "certs.marketseries"]
+    natural_key = slug_natural_key("certs.certification", "certs.source", "certs.marketseries")
 
 
 class MatchupQuerySet(PublishableQuerySet):
@@ -125,10 +138,7 @@ class Matchup(Verified, SlugContentModel):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["certs.certification"]
+    natural_key = slug_natural_key("certs.certification")
 
     def clean(self):
         # Across tables (the certifications' own switches), so no check constraint can say it.
@@ -176,13 +186,8 @@ class EditorialBlock(ContentModel):
         Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     order = models.PositiveIntegerField(default=0)
-    market_series = models.ForeignKey(
-        MarketSeries,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The market figures that bear on this claim; the block links to them.",
+    market_series = market_series_link(
+        "The market figures that bear on this claim; the block links to them."
     )
 
     objects = BlockQuerySet.as_manager()

@@ -7,7 +7,15 @@ from collections.abc import Iterable
 from django.db import models
 from django.db.models import Q
 
-from .base import Basis, ContentModel, Rule, SlugContentModel, SlugQuerySet, Verified
+from .base import (
+    Basis,
+    ContentModel,
+    Rule,
+    SlugContentModel,
+    SlugQuerySet,
+    Verified,
+    slug_natural_key,
+)
 from .catalog import Certification, Source, Topic
 
 
@@ -66,10 +74,7 @@ class Feature(SlugContentModel):
     def __str__(self):
         return self.label
 
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["certs.category"]
+    natural_key = slug_natural_key("certs.category")
 
 
 class Priority(SlugContentModel):
@@ -109,10 +114,7 @@ class Priority(SlugContentModel):
     def __str__(self):
         return self.label
 
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["certs.feature", "certs.topic"]
+    natural_key = slug_natural_key("certs.feature", "certs.topic")
 
 
 class ValueQuerySet(models.QuerySet):
@@ -258,10 +260,7 @@ class Disagreement(SlugContentModel):
     def __str__(self):
         return f"{self.source.publisher}: {self.says}"
 
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["certs.value", "certs.certification", "certs.source"]
+    natural_key = slug_natural_key("certs.value", "certs.certification", "certs.source")
 
 
 def publish_blockers(*, quick_features, values) -> list[str]:

@@ -6,7 +6,7 @@ admin with sources and dates like every fact."""
 from django.db import models
 from django.db.models import Prefetch, Q
 
-from .base import Rule, SlugContentModel, SlugQuerySet, Verified
+from .base import Rule, SlugContentModel, SlugQuerySet, Verified, slug_natural_key
 from .catalog import Source
 
 
@@ -47,16 +47,12 @@ class MarketSeries(Verified, SlugContentModel):
 
     class Meta:
         ordering = ["order", "slug"]
-        verbose_name = "market series"
-        verbose_name_plural = "market series"
+        verbose_name = verbose_name_plural = "market series"
 
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["certs.source"]
+    natural_key = slug_natural_key("certs.source")
 
 
 class MarketFigure(Verified, SlugContentModel):
@@ -105,10 +101,7 @@ class MarketFigure(Verified, SlugContentModel):
     def __str__(self):
         return f"{self.label}, {self.period}: {self.display}"
 
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["certs.marketseries", "certs.source"]
+    natural_key = slug_natural_key("certs.marketseries", "certs.source")
 
     @property
     def display(self) -> str:
@@ -142,7 +135,4 @@ class MarketStatement(Verified, SlugContentModel):
     def __str__(self):
         return self.heading
 
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["certs.marketseries", "certs.source"]
+    natural_key = slug_natural_key("certs.marketseries", "certs.source")

@@ -66,6 +66,18 @@ def page_at(browser):
         context.close()
 
 
+@pytest.fixture
+def open_page(site_url, page_at):
+    """open_page(path, width, javascript=True) -> a fresh page showing `path` of the site."""
+
+    def open_(path: str, width: int = 1280, javascript: bool = True):
+        page = page_at(width, javascript)
+        page.goto(site_url + path)
+        return page
+
+    return open_
+
+
 WCAG = {
     "runOnly": {
         "type": "tag",

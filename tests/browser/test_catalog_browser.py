@@ -76,7 +76,6 @@ PAGES = {
 
 @pytest.mark.parametrize("width_name", WIDTHS)
 @pytest.mark.parametrize("name", PAGES)
-def test_catalog_fits_and_passes_axe(site_url, page_at, name, width_name, fits_and_passes_axe):
-    page = page_at(WIDTHS[width_name])
-    page.goto(site_url + PAGES[name])
+def test_catalog_fits_and_passes_axe(open_page, name, width_name, fits_and_passes_axe):
+    page = open_page(PAGES[name], WIDTHS[width_name])
     fits_and_passes_axe(page, f"catalog-{name}-{width_name}")

@@ -63,9 +63,8 @@ def test_differences_toggle_without_javascript(site_url, page_at):
     assert rows(page) < before
 
 
-def test_priorities_with_the_keyboard(site_url, page_at):
-    page = page_at()
-    page.goto(site_url + "/compare/mla-c02-vs-pmle/")
+def test_priorities_with_the_keyboard(open_page):
+    page = open_page("/compare/mla-c02-vs-pmle/")
     page.focus("#priority-cost")
     page.keyboard.press("Space")
     page.wait_for_url("**/compare/mla-c02-vs-pmle/?p=cost")
@@ -91,9 +90,8 @@ PAGES = {
 
 @pytest.mark.parametrize("width_name", WIDTHS)
 @pytest.mark.parametrize("name", PAGES)
-def test_compare_pages_fit_and_pass_axe(site_url, page_at, name, width_name, fits_and_passes_axe):
-    page = page_at(WIDTHS[width_name])
-    page.goto(site_url + PAGES[name])
+def test_compare_pages_fit_and_pass_axe(open_page, name, width_name, fits_and_passes_axe):
+    page = open_page(PAGES[name], WIDTHS[width_name])
     fits_and_passes_axe(page, f"compare-{name}-{width_name}")
 
 

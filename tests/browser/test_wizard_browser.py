@@ -129,9 +129,8 @@ def test_complete_with_javascript_off(site_url, page_at):
     assert "/fit/result/?" in page.url
 
 
-def test_keyboard_only(site_url, page_at):
-    page = page_at()
-    page.goto(site_url + "/fit/")
+def test_keyboard_only(open_page):
+    page = open_page("/fit/")
     page.focus("text=Start now")
     page.keyboard.press("Enter")
     page.wait_for_selector("text=Question 1 of 11")
@@ -166,8 +165,7 @@ STEPS = {
 
 @pytest.mark.parametrize("width_name", WIDTHS)
 @pytest.mark.parametrize("step", STEPS)
-def test_wizard_steps_fit_and_pass_axe(site_url, page_at, step, width_name, fits_and_passes_axe):
-    page = page_at(WIDTHS[width_name])
-    page.goto(site_url + STEPS[step])
+def test_wizard_steps_fit_and_pass_axe(open_page, step, width_name, fits_and_passes_axe):
+    page = open_page(STEPS[step], WIDTHS[width_name])
     fits_and_passes_axe(page, f"fit-{step}-{width_name}")
     assert re.search(r"\S", heading(page))
