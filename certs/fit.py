@@ -37,6 +37,8 @@ _STATUS_RANK = {
 }
 PLATFORM_QUESTION, SITTING_QUESTION, BETA_QUESTION = "cloud", "sitting", "beta"
 LANGUAGE_QUESTION, HELD_QUESTION = "language", "held"
+# The answers that decide who can sit what (the others only weigh preferences).
+ELIGIBILITY_QUESTIONS = {PLATFORM_QUESTION, SITTING_QUESTION, BETA_QUESTION, LANGUAGE_QUESTION}
 # The earliest day the person can sit the exam, in days from today, by their answer: an exam
 # that stops before then is out of reach.
 SITTING_FROM_DAYS = {"within-a-month": 14, "one-to-three-months": 31, "later": 92}
@@ -238,12 +240,13 @@ def _exclusion(model, cert, answers, today, platform) -> tuple[str, str] | None:
     return None
 
 
-def _scored(model: Model, answers: Mapping[str, str]):
-    """(order key, certification, points) for every certification, best first."""
+def _scored(model: Model, answers: Mapping[str, str], points: Mapping[int, int] | None = None):
+    """(order key, certification, points) for every certification, best first. `points`
+    ({certification id: points}) when the caller already knows them."""
     scored = []
     for position, cert in enumerate(model.certifications):
-        points = _points(model, answers, cert)
-        scored.append(((-points, _STATUS_RANK[cert.status], position), cert, points))
+        total = points[cert.pk] if points is not None else _points(model, answers, cert)
+        scored.append(((-total, _STATUS_RANK[cert.status], position), cert, total))
     scored.sort(key=lambda item: item[0])
     return scored
 
@@ -253,29 +256,42 @@ def _platform(model: Model, answers: Mapping[str, str]) -> Choice | None:
     return choice if choice is not None and choice.platform_id else None
 
 
-def _places(model: Model, answers: Mapping[str, str], today: datetime.date, *, strict=True):
+def _places(
+    model: Model,
+    answers: Mapping[str, str],
+    today: datetime.date,
+    *,
+    strict=True,
+    points=None,
+    exclusions=None,
+):
     """Split every certification into (ranked, elsewhere, excluded), in score order, with the
     platform choice that decided what is elsewhere. Should nothing on the person's platform
-    be open to them (`strict` fails), every platform counts (and that choice is None)."""
+    be open to them (`strict` fails), every platform counts (and that choice is None).
+    `points` and `exclusions` ({certification id: (kind, why) or None} for the chosen
+    platform) when the caller already knows them."""
     platform = _platform(model, answers) if strict else None
     ranked, elsewhere, excluded = [], [], []
-    for _, cert, points in _scored(model, answers):
-        why = _exclusion(model, cert, answers, today, platform)
+    for _, cert, total in _scored(model, answers, points):
+        if exclusions is not None and strict:
+            why = exclusions[cert.pk]
+        else:
+            why = _exclusion(model, cert, answers, today, platform)
         place = len(ranked) + 1
         if platform is not None and cert.vendor_id != platform.platform_id:
             if why is None:
-                elsewhere.append((cert, points, place))
+                elsewhere.append((cert, total, place))
         elif why is not None:
-            excluded.append((cert, points, place, why))
+            excluded.append((cert, total, place, why))
         else:
-            ranked.append((cert, points))
+            ranked.append((cert, total))
     if not ranked and strict:
-        return _places(model, answers, today, strict=False)
+        return _places(model, answers, today, strict=False, points=points)
     return ranked, elsewhere, excluded, platform
 
 
-def _leader(model: Model, answers: Mapping[str, str], today) -> Certification | None:
-    ranked, _, _, _ = _places(model, answers, today)
+def _leader(model, answers, today, points=None, exclusions=None) -> Certification | None:
+    ranked, _, _, _ = _places(model, answers, today, points=points, exclusions=exclusions)
     return ranked[0][0] if ranked else None
 
 
@@ -369,12 +385,31 @@ def rank(*, model: Model, answers: Mapping[str, str], today: datetime.date) -> F
 def _counterfactuals(model, answers, leader, today) -> tuple[Counterfactual, ...]:
     """For each question, the first other answer that would put another exam first."""
     found = []
+    base = {cert.pk: _points(model, answers, cert) for cert in model.certifications}
+    platform = _platform(model, answers)
+    out = {c.pk: _exclusion(model, c, answers, today, platform) for c in model.certifications}
+
+    def weight(question, choice, cert):
+        row = model.weights.get((question, choice, cert.pk))
+        return row.points if row is not None else 0
+
     for question in model.questions:
         current = answers.get(question.slug)
         for choice in question.offered:
             if choice.slug == current:
                 continue
-            other = _leader(model, {**answers, question.slug: choice.slug}, today)
+            # One answer changes: each certification's points change by that answer's weights
+            # alone, so there is no need to add up every answer again (dozens of times a page).
+            points = {
+                cert.pk: base[cert.pk]
+                - weight(question.slug, current, cert)
+                + weight(question.slug, choice.slug, cert)
+                for cert in model.certifications
+            }
+            alternative = {**answers, question.slug: choice.slug}
+            # Likewise who is left out changes only with an answer about eligibility.
+            same_out = question.slug not in ELIGIBILITY_QUESTIONS
+            other = _leader(model, alternative, today, points, out if same_out else None)
             if other is not None and other != leader:
                 found.append(Counterfactual(question, choice.label, choice.slug, other))
                 break  # one per question keeps the list readable
