@@ -315,6 +315,8 @@ def cost_of_holding(
 def cost_rows(
     *, certifications: Sequence[Certification], values: Iterable[Value]
 ) -> tuple[CostRow, ...]:
+    """The cost of holding each certification over each horizon in COST_HORIZONS: a row per
+    horizon, a cell per certification, from its exam fee, renewal cost and validity."""
     by_key = {(v.certification_id, v.feature.slug): v for v in values}
     return tuple(
         CostRow(
@@ -426,6 +428,9 @@ def skills_overlap(
 
 @dataclass(frozen=True)
 class Lead:
+    """Who leads on one priority the visitor chose, and the figure that puts them ahead (or why
+    nobody does)."""
+
     priority: Priority
     leaders: tuple[Certification, ...]  # empty when the row cannot be ranked
     detail: str
@@ -433,6 +438,9 @@ class Lead:
 
 @dataclass(frozen=True)
 class Verdict:
+    """The answer to "which one, on my priorities?": a lead per priority, then the one
+    certification that leads on most of them (None on a tie) and a sentence saying so."""
+
     leads: tuple[Lead, ...]
     leader: Certification | None
     summary: str
@@ -548,12 +556,17 @@ class Figure:
 
 @dataclass(frozen=True)
 class KeyFigures:
+    """One certification's strip of figures in the answer above the table: the few that people
+    decide on (KEY_FIGURES), each short enough for one glance."""
+
     certification: Certification
     figures: tuple[Figure, ...]
 
 
 @dataclass(frozen=True)
 class Choice:
+    """A pair editorial's "choose it if…" for one of its two certifications, in short."""
+
     certification: Certification
     text: str  # the editorial's "choose it if…", cut to one or two sentences
 

@@ -153,6 +153,11 @@ def _section(html: str, heading_id: str) -> str:
     return html.split(f'id="{heading_id}"')[1].split("</section>")[0]
 
 
+def _page_section(client, path: str, heading_id: str) -> str:
+    """The section under `heading_id` of the page at `path`."""
+    return _section(client.get(path).content.decode(), heading_id)
+
+
 @pytest.mark.django_db
 def test_home_answers_first_and_moves_the_audit_below_the_table(client):
     html = client.get("/").content.decode()
@@ -168,12 +173,11 @@ def test_home_answers_first_and_moves_the_audit_below_the_table(client):
 
 @pytest.mark.django_db
 def test_comparison_without_editorial_names_leaders_on_key_rows(client):
-    html = client.get("/compare/mla-c02-vs-ai-103/").content.decode()
-    section = _section(html, "answer")
+    section = _page_section(client, "/compare/mla-c02-vs-ai-103/", "answer")
     assert "Who leads where" in section
     assert "Longest validity: <strong>MLA-C02</strong> (3 years)" in section
     assert section.count('class="figures__cert"') == 2
-    retired = _section(client.get("/compare/mla-c02-vs-ai-102/").content.decode(), "answer")
+    retired = _page_section(client, "/compare/mla-c02-vs-ai-102/", "answer")
     assert "AI-102 has retired: compare AI-103." in retired
 
 
@@ -207,7 +211,7 @@ def test_charts_carry_their_text_equivalents(client):
     costs = _section(compare, "costs")
     assert "Cost of holding each certification over 1, 3 and 5 years, in USD" in costs
     assert '<span class="bar__label">5 years: USD 400</span>' in costs
-    unknown = _section(client.get("/compare/aib-c01-vs-pmle/").content.decode(), "costs")
+    unknown = _page_section(client, "/compare/aib-c01-vs-pmle/", "costs")
     assert "Not computable" in unknown  # AIB-C01's fee is not in our sources
     assert 'aria-hidden="true"' in costs and "style=" not in costs
     overlap = _section(compare, "overlap")

@@ -126,19 +126,22 @@ def test_title_and_description(client):
     assert "pay premiums" in parsed.meta["description"]
 
 
+def list_item(page: str, item_id: str) -> str:
+    """The HTML of the list item with this id, up to its end."""
+    return page.split(f'id="{item_id}"')[1].split("</li>")[0]
+
+
 def test_the_faq_links_salary_and_demand_answers_to_the_figures(client):
     faq = client.get("/faq/").content.decode()
-    salary = faq.split('id="azure-vs-google-salary"')[1].split("</li>")[0]
-    assert '<a href="/market/#pay-premium">' in salary
-    demand = faq.split('id="enterprise-cloud-preference"')[1].split("</li>")[0]
-    assert '<a href="/market/#azure-growth">' in demand
+    assert '<a href="/market/#pay-premium">' in list_item(faq, "azure-vs-google-salary")
+    assert '<a href="/market/#azure-growth">' in list_item(faq, "enterprise-cloud-preference")
 
 
 def test_the_head_to_head_links_its_career_claims_to_the_figures(client):
     home = client.get("/").content.decode()
-    claim = home.split('id="block-bottom-line-azure-advantage"')[1].split("</li>")[0]
+    claim = list_item(home, "block-bottom-line-azure-advantage")
     assert '<a href="/market/#azure-growth">' in claim
-    trap = home.split('id="block-bottom-line-career-trap"')[1].split("</li>")[0]
+    trap = list_item(home, "block-bottom-line-career-trap")
     assert '<a href="/market/#job-postings-share">' in trap
     assert FAQEntry.objects.get(slug="azure-vs-google-salary").market_series.slug == "pay-premium"
     assert EditorialBlock.objects.filter(market_series__isnull=False).count() == 2

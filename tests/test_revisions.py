@@ -78,14 +78,22 @@ def cert_form_row(data: dict, value: Value) -> str:
     raise AssertionError("value not in the form")
 
 
-def test_a_certification_page_does_not_write_back_a_colleagues_inline_edit(alice, bob):
+def bob_saves_the_fee_inline(alice, bob, text: str):
+    """Both editors open PMLE's change page, then Bob changes the exam fee in its values inline
+    and saves. Returns PMLE, the page's URL, Alice's (now older) form and the fee's prefix."""
     pmle = Certification.objects.get(slug="pmle")
     url = f"/admin/certs/certification/{pmle.pk}/change/"
     alices, bobs = form_data(alice, url), form_data(bob, url)
-
     row = cert_form_row(bobs, fee())
-    bobs[f"{row}-text"] = "USD 300 (bob, on the certification page)"
+    bobs[f"{row}-text"] = text
     assert bob.post(url, bobs).status_code == 302
+    return pmle, url, alices, row
+
+
+def test_a_certification_page_does_not_write_back_a_colleagues_inline_edit(alice, bob):
+    pmle, url, alices, _ = bob_saves_the_fee_inline(
+        alice, bob, "USD 300 (bob, on the certification page)"
+    )
 
     # Alice edits only the summary on her older page: Bob's fee must survive.
     alices["summary"] = "A summary alice rewrote."
@@ -98,12 +106,7 @@ def test_a_certification_page_does_not_write_back_a_colleagues_inline_edit(alice
 
 
 def test_an_inline_row_both_changed_refuses_the_whole_page(alice, bob):
-    pmle = Certification.objects.get(slug="pmle")
-    url = f"/admin/certs/certification/{pmle.pk}/change/"
-    alices, bobs = form_data(alice, url), form_data(bob, url)
-    row = cert_form_row(bobs, fee())
-    bobs[f"{row}-text"] = "USD 300 (bob)"
-    assert bob.post(url, bobs).status_code == 302
+    pmle, url, alices, row = bob_saves_the_fee_inline(alice, bob, "USD 300 (bob)")
 
     alices[f"{row}-text"] = "USD 310 (alice)"
     alices["summary"] = "Alice's summary."

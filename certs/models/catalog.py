@@ -189,6 +189,12 @@ class Certification(Verified, SlugContentModel):
         related_name="certifications",
     )
     level = models.CharField(max_length=20, choices=Level.choices)
+    focus = models.ManyToManyField(
+        Focus,
+        blank=True,
+        related_name="certifications",
+        help_text="What it is about, first the main area; the catalog filters on these.",
+    )
     target_role = models.TextField()
     summary = models.CharField(max_length=300)
     profile = models.TextField(help_text="Paragraphs separated by a blank line.")
@@ -218,12 +224,6 @@ class Certification(Verified, SlugContentModel):
     status_source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
     verified_on = models.DateField()
     order = models.PositiveIntegerField(default=0)
-    focus = models.ManyToManyField(
-        Focus,
-        blank=True,
-        related_name="certifications",
-        help_text="What it is about, first the main area; the catalog filters on these.",
-    )
     is_published = models.BooleanField(
         "published",
         default=False,
