@@ -82,10 +82,10 @@ PAGES = [
 
 BUDGETS = {
     "cached_over_static": 0.8,  # cached page requests/s over static file requests/s, at least
-    "render_p50_ms": 10.0,
+    "render_p50_ms": 15.0,  # design.md (issue 13 restated it: readable templates over 10 ms)
     "render_p99_ms": 40.0,
     "bytes": 40 * 1024,  # gzipped page + linked CSS and JS, at most (KB = 1024 bytes)
-    "nginx_over_static": 0.8,
+    "nginx_over_static": 0.65,  # a proxy_cache hit costs nginx ~15 µs of CPU against ~10 µs
     "rss_growth_mb": 30.0,  # per gunicorn worker over the load test, at most
 }
 
@@ -599,7 +599,14 @@ def report(args, pages: dict, load: dict, machine_line: str) -> tuple[str, list]
         p50_met = page["p50_ms"] <= BUDGETS["render_p50_ms"]
         p99_met = page["p99_ms"] <= BUDGETS["render_p99_ms"]
         bytes_met = weight["total"] <= BUDGETS["bytes"]
-        budgets.append((f"{name}: render p50", "≤ 10 ms", f"{page['p50_ms']:.1f} ms", p50_met))
+        budgets.append(
+            (
+                f"{name}: render p50",
+                f"≤ {BUDGETS['render_p50_ms']:g} ms",
+                f"{page['p50_ms']:.1f} ms",
+                p50_met,
+            )
+        )
         budgets.append((f"{name}: render p99", "≤ 40 ms", f"{page['p99_ms']:.1f} ms", p99_met))
         budgets.append(
             (f"{name}: page + CSS + JS", "≤ 40 KB", f"{weight['total'] / 1024:.1f} KB", bytes_met)
