@@ -38,11 +38,11 @@ def heading(page):
     return page.locator("#fit-heading").inner_text()
 
 
-def complete(page, site_url, keyboard=False):
+def complete(page, site_url, keyboard=False, answers=ANSWERS):
     page.goto(site_url + "/fit/")
     page.click("text=Start now")
-    for n, (_, slug) in enumerate(ANSWERS, start=1):
-        page.wait_for_selector(f"text=Question {n} of {len(ANSWERS)}")
+    for n, (_, slug) in enumerate(answers, start=1):
+        page.wait_for_selector(f"text=Question {n} of {len(answers)}")
         answer(page, slug, keyboard)
     page.wait_for_selector("h1:has-text('Check your answers')")
     page.click("text=See your result")
@@ -127,6 +127,20 @@ def test_complete_with_javascript_off(site_url, page_at):
     complete(page, site_url)
     assert heading(page) == RESULT
     assert "/fit/result/?" in page.url
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_vendor_beyond_the_clouds_is_a_platform_to_choose(site_url, page_at, javascript):
+    """Databricks is offered because it is in the catalog, not because the code names it."""
+    page = page_at(javascript=javascript)
+    answers = [(q, "databricks" if q == "cloud" else a) for q, a in ANSWERS]
+    answers = [(q, "build-agents" if q == "goal" else a) for q, a in answers]
+    complete(page, site_url, answers=answers)
+    assert "cloud=databricks" in page.url
+    assert heading(page).startswith("Take Databricks")
+    ranked = page.locator(".fit__ranking h3").all_inner_texts()
+    assert ranked and all("Databricks" in name for name in ranked)
+    expect(page.locator("#elsewhere")).to_contain_text("If you move to another platform")
 
 
 def test_keyboard_only(open_page):
