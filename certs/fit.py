@@ -7,6 +7,7 @@ Eligibility comes before preference. A certification is not ranked with the othe
   - it tests another vendor's platform than the one the person works on (it is listed apart,
     under "if you move to another platform", with the place it would have had);
   - it is retired, or retires before the person plans to sit it (its successor is named);
+  - only some people may sit it (staff of partner firms) and the person chose another platform;
   - it is only announced, not yet bookable;
   - it is a beta and the person would not sit one, or its testing window ends before they can.
 A certification that requires another stays ranked: the requirement is shown as a step ("take
@@ -85,7 +86,7 @@ class Excluded:
     """A certification left out of the ranking, and why, in plain words."""
 
     certification: Certification
-    kind: str  # "retired", "retires-first", "language", "announced", "beta"
+    kind: str  # "eligibility", "retired", "retires-first", "language", "announced", "beta"
     why: str
     instead: Certification | None  # its successor, where there is one
     would_rank: int
@@ -228,8 +229,11 @@ def _exclusion(model, cert, answers, today, platform) -> tuple[str, str] | None:
                 f"Its {language.label} exam ends on {until:%-d %B %Y}, before you can sit it.",
             )
     if cert.status == Status.ANNOUNCED:
-        return "announced", "It has been announced but cannot be booked yet, and our sources "
-        "give no date from which it can."
+        return (
+            "announced",
+            "It has been announced but cannot be booked yet, and our sources give no date "
+            "from which it can.",
+        )
     if cert.status == Status.BETA and answers.get(BETA_QUESTION) == "no":
         return "beta", "It is still a beta exam, and you would rather sit a launched one."
     if cert.status == Status.BETA and cert.beta_ends_on and cert.beta_ends_on < sit_from:
