@@ -1,8 +1,7 @@
 """Validation of every query string the site reads: the wizard's answers (which live in the
 query string and nowhere else), the catalog's filters, the comparison's options and the
-comparison picker. Bad input
-raises ValidationError with a message for the visitor; certs/htmx.py turns it into the 400
-page."""
+comparison picker. Bad input raises ValidationError with a message for the visitor;
+certs/htmx.py turns it into the 400 page."""
 
 from dataclasses import dataclass
 
@@ -15,7 +14,7 @@ from .listing import DEFAULT_SORT, FACETS, SORTS, CatalogChoice, focuses_of, ven
 from .models import Certification, Level, Priority, Question, Status
 from .tracking import is_tracking, without_tracking
 
-MAX_QUERY_LENGTH = 1000  # seven answers fit in a few hundred characters
+MAX_QUERY_LENGTH = 1000  # eleven answers fit in a few hundred characters
 
 
 class AnswersForm(forms.Form):
