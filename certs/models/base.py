@@ -133,3 +133,19 @@ class SlugContentModel(ContentModel):
 
     class Meta:
         abstract = True
+
+
+class NamedTerm(SlugContentModel):
+    """An entry of a short list that staff name and put in order (the categories of the
+    comparison's rows, skill topics, the catalog's focuses): shown by its name, listed by
+    `order`, addressed by its slug (declared by each list, with its own length and help)."""
+
+    name = models.CharField(max_length=80)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "slug"]
+
+    def __str__(self):
+        return self.name

@@ -8,7 +8,15 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 
-from .base import ContentModel, PublishableQuerySet, Rule, SlugContentModel, SlugQuerySet, Verified
+from .base import (
+    ContentModel,
+    NamedTerm,
+    PublishableQuerySet,
+    Rule,
+    SlugContentModel,
+    SlugQuerySet,
+    Verified,
+)
 
 
 class Vendor(SlugContentModel):
@@ -118,21 +126,15 @@ class Source(SlugContentModel):
         return reverse("certs:sources") + f"#source-{self.slug}"
 
 
-class Focus(SlugContentModel):
+class Focus(NamedTerm):
     """A broad area a certification is about, for filtering the catalog (generative AI and
     agents, ML engineering and MLOps, foundations, infrastructure). Coarser than the skill-domain
     topics, which measure overlap between exam outlines."""
 
     slug = models.SlugField(max_length=40, unique=True, help_text="Used in the catalog's URL.")
-    name = models.CharField(max_length=80)
-    order = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        ordering = ["order", "slug"]
+    class Meta(NamedTerm.Meta):
         verbose_name_plural = "focuses"
-
-    def __str__(self):
-        return self.name
 
 
 class CertificationQuerySet(PublishableQuerySet):
@@ -442,19 +444,11 @@ class ExamVersion(Verified, ContentModel):
     natural_key.dependencies = ["certs.certification"]
 
 
-class Topic(SlugContentModel):
+class Topic(NamedTerm):
     """A skill area shared across vendors, used to tag skill domains and measure overlap."""
 
     slug = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=80)
     description = models.CharField(max_length=300, blank=True)
-    order = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "slug"]
-
-    def __str__(self):
-        return self.name
 
 
 class DomainQuerySet(models.QuerySet):

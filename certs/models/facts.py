@@ -10,6 +10,7 @@ from django.db.models import Q
 from .base import (
     Basis,
     ContentModel,
+    NamedTerm,
     Rule,
     SlugContentModel,
     SlugQuerySet,
@@ -19,17 +20,13 @@ from .base import (
 from .catalog import Certification, Source, Topic
 
 
-class Category(SlugContentModel):
+class Category(NamedTerm):
+    """A group of the comparison's rows (at a glance, exam logistics, keeping the credential…)."""
+
     slug = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=80)
-    order = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        ordering = ["order", "slug"]
+    class Meta(NamedTerm.Meta):
         verbose_name_plural = "categories"
-
-    def __str__(self):
-        return self.name
 
 
 class FeatureQuerySet(SlugQuerySet):

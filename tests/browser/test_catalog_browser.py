@@ -7,8 +7,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import WIDTHS
-
 ROWS = "#catalog-list tbody tr"
 
 
@@ -65,17 +63,3 @@ def test_tick_two_and_compare_with_the_keyboard(site_url, page_at, javascript):
     page.keyboard.press("Enter")
     page.wait_for_url("**/compare/pmle-vs-ai-103/")
     expect(page.locator("h1")).to_have_text("PMLE vs AI-103")
-
-
-PAGES = {
-    "catalog": "/certifications/",
-    "sorted": "/certifications/?focus=genai&sort=name",
-    "empty": "/certifications/?vendor=aws&level=expert",
-}
-
-
-@pytest.mark.parametrize("width_name", WIDTHS)
-@pytest.mark.parametrize("name", PAGES)
-def test_catalog_fits_and_passes_axe(open_page, name, width_name, fits_and_passes_axe):
-    page = open_page(PAGES[name], WIDTHS[width_name])
-    fits_and_passes_axe(page, f"catalog-{name}-{width_name}")

@@ -6,8 +6,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import WIDTHS
-
 
 def rows(page):
     return page.locator("#compare-table tr[id^=row-]").count()
@@ -78,21 +76,6 @@ def test_retired_column_links_to_its_successor(site_url, page_at):
     page.goto(site_url + "/compare/pmle-vs-ai-102/")
     page.click("text=Compare AI-103 instead")
     page.wait_for_url("**/compare/pmle-vs-ai-103/")
-
-
-PAGES = {
-    "picker": "/compare/",
-    "picker-open": "/compare/?c=pmle&c=mla-c02&c=aif-c01&c=ai-103&c=nca-genl",
-    "two": "/compare/pmle-vs-ai-102/?p=cost&p=generative-ai",
-    "four": "/compare/mla-c02-vs-pmle-vs-ai-103-vs-ai-300/?only=diff",
-}
-
-
-@pytest.mark.parametrize("width_name", WIDTHS)
-@pytest.mark.parametrize("name", PAGES)
-def test_compare_pages_fit_and_pass_axe(open_page, name, width_name, fits_and_passes_axe):
-    page = open_page(PAGES[name], WIDTHS[width_name])
-    fits_and_passes_axe(page, f"compare-{name}-{width_name}")
 
 
 @pytest.mark.parametrize(

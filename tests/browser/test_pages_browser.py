@@ -1,12 +1,23 @@
 """What only a browser shows: layout at phone and desktop widths, and accessibility."""
 
+import re
+
 import pytest
 
 from .conftest import WIDTHS
 
+# Every kind of page once, at both widths: axe, sideways scrolling, and nothing the strict CSP
+# blocks. Pages with their own behaviour are also tested in their own file.
 PAGES = [
     "/",
     "/certifications/",
+    "/certifications/?focus=genai&sort=name",
+    "/certifications/?vendor=aws&level=expert",  # nothing matches
+    "/compare/",
+    "/compare/?c=pmle&c=mla-c02&c=aif-c01&c=ai-103&c=nca-genl",  # five vendors' groups open
+    "/compare/pmle-vs-ai-102/?p=cost&p=generative-ai",
+    "/compare/mla-c02-vs-pmle-vs-ai-103-vs-ai-300/?only=diff",
+    "/market/",
     "/certifications/pmle/",
     "/certifications/ai-102/",
     "/certifications/mla-c02/",
@@ -30,7 +41,7 @@ def test_page_fits_the_width_and_passes_axe(
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
     response = page.goto(site_url + path)
     assert response.status == (404 if path.endswith("nope/") else 200)
-    name = path.strip("/").replace("/", "_") or "home"
+    name = re.sub(r"[^\w-]+", "_", path.strip("/")) or "home"
     fits_and_passes_axe(page, f"{name}-{width_name}", f"{path} at {width_name}")
     # The strict CSP must not block anything the page needs (a blocked resource logs an error),
     # and every stylesheet, script and icon is found.
