@@ -24,7 +24,7 @@ order (vendor, position, slug). The result says when the tie-break decided.
 
 import datetime
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .models import Certification, Choice, Language, Question, Relation, Status, Weight
 
@@ -146,7 +146,7 @@ class Model:
     # certification id -> {language code: last day or None}; absent: languages not confirmed
     languages: Mapping[int, Mapping[str, datetime.date | None]]
     # certification id -> ((relation kind, the other certification's name), …)
-    relations: Mapping[int, tuple[tuple[str, str], ...]] = ()
+    relations: Mapping[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
 
 def build_model(
@@ -237,10 +237,10 @@ def _exclusion(model, cert, answers, today, platform) -> tuple[str, str] | None:
     if cert.status == Status.BETA and answers.get(BETA_QUESTION) == "no":
         return "beta", "It is still a beta exam, and you would rather sit a launched one."
     if cert.status == Status.BETA and cert.beta_ends_on and cert.beta_ends_on < sit_from:
-        closes = "closed" if cert.beta_ends_on < today else "closes"
-        return "beta", f"Its beta testing window {closes} on {cert.beta_ends_on:%-d %B %Y}, " + (
-            "so it cannot be booked." if closes == "closed" else "before you can sit it."
-        )
+        ends = f"{cert.beta_ends_on:%-d %B %Y}"
+        if cert.beta_ends_on < today:
+            return "beta", f"Its beta testing window closed on {ends}, so it cannot be booked."
+        return "beta", f"Its beta testing window closes on {ends}, before you can sit it."
     return None
 
 
@@ -320,7 +320,7 @@ def _steps(model: Model, answers: Mapping[str, str], cert: Certification) -> tup
     steps = []
     if cert.eligibility_limit:
         steps.append(f"Check that you may sit it: only {cert.eligibility_limit} can.")
-    for kind, other in (model.relations or {}).get(cert.pk, ()):
+    for kind, other in model.relations.get(cert.pk, ()):
         if kind == Relation.Kind.REQUIRES:
             steps.append(
                 f"Take {other} first: {cert.short_name} requires it."

@@ -97,6 +97,10 @@ def test_a_beta_whose_window_closes_before_the_sitting_is_left_out(client):
     assert f"Its beta testing window closes on {closes:%-d %B %Y}, before you can sit it." in html
     html = result(client, cloud="aws", beta="yes", sitting="within-a-month")
     assert "beta testing window closes" not in html
+    closed = datetime.date.today() - datetime.timedelta(days=1)
+    Certification.objects.filter(slug="mla-c02").update(beta_ends_on=closed)
+    html = result(client, cloud="aws", beta="yes", sitting="within-a-month")
+    assert f"Its beta testing window closed on {closed:%-d %B %Y}, so it cannot be booked." in html
 
 
 def test_admin_refuses_a_relation_with_two_targets(make_staff):
