@@ -5,6 +5,7 @@ JavaScript, and charts whose text equivalent is there for a screen reader and on
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 FIRST_SCREENS = {"phone": (390, 844), "desktop": (1280, 800)}
 ANSWERED = ["/", "/compare/pmle-vs-ai-103/", "/compare/mla-c02-vs-pmle-vs-ai-102-vs-ai-103/"]
@@ -50,7 +51,8 @@ def test_source_marker_opens_with_the_keyboard(site_url, page_at, javascript):
     page.keyboard.press("Tab")  # the publisher, linked to its entry in the list
     assert page.evaluate("document.activeElement.getAttribute('href')") == f"#source-{number}"
     page.keyboard.press("Enter")
-    assert page.url.endswith(f"#source-{number}")
+    # A same-page link updates the address a moment after the key press: wait for it.
+    expect(page).to_have_url(re.compile(f"#source-{number}$"))
     assert page.locator(f"#source-{number}").is_visible()
 
 
