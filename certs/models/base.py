@@ -49,7 +49,7 @@ class Verified:
 class Basis(models.TextChoices):
     """A fact can be checked against a source; an assessment is our (or the seed's) judgement."""
 
-    FACT = "fact", "Fact"
+    FACT = "fact"
     ASSESSMENT = "assessment", "Editorial assessment"
 
 

@@ -28,7 +28,7 @@ class Vendor(SlugContentModel):
         DATA_PLATFORM = "data_platform", "Data platform"
         AI_STACK = "ai_stack", "Hardware and AI stack"
         MODEL_VENDOR = "model_vendor", "Model vendor"
-        OTHER = "other", "Other"
+        OTHER = "other"
 
     slug = models.SlugField(max_length=40, unique=True, help_text="Used in URLs and filters.")
     name = models.CharField(max_length=80)
@@ -46,20 +46,20 @@ class Vendor(SlugContentModel):
 
 
 class Level(models.TextChoices):
-    FOUNDATIONAL = "foundational", "Foundational"
-    ASSOCIATE = "associate", "Associate"
-    PROFESSIONAL = "professional", "Professional"
-    EXPERT = "expert", "Expert"
-    SPECIALTY = "specialty", "Specialty"
+    FOUNDATIONAL = "foundational"
+    ASSOCIATE = "associate"
+    PROFESSIONAL = "professional"
+    EXPERT = "expert"
+    SPECIALTY = "specialty"
     UNSTATED = "unstated", "Level not stated by the vendor"
 
 
 class Status(models.TextChoices):
     ANNOUNCED = "announced", "Announced, not yet bookable"
-    BETA = "beta", "Beta"
-    ACTIVE = "active", "Active"
-    RETIRING = "retiring", "Retiring"
-    RETIRED = "retired", "Retired"
+    BETA = "beta"
+    ACTIVE = "active"
+    RETIRING = "retiring"
+    RETIRED = "retired"
 
 
 class SourceQuerySet(SlugQuerySet):
@@ -96,7 +96,7 @@ class SourceQuerySet(SlugQuerySet):
 
 class Source(SlugContentModel):
     class Authority(models.TextChoices):
-        VENDOR = "vendor", "Vendor"
+        VENDOR = "vendor"
         TRANSCRIPTION = "transcription", "Dated third party transcribing the vendor"
         THIRD_PARTY = "third_party", "Third party"
         ARTICLE = "article", "The original article"
@@ -525,12 +525,12 @@ def _plain(number):
 class Language(models.TextChoices):
     """Languages an exam can be sat in, as the wizard asks them."""
 
-    ENGLISH = "en", "English"
-    JAPANESE = "ja", "Japanese"
-    KOREAN = "ko", "Korean"
+    ENGLISH = "en"
+    JAPANESE = "ja"
+    KOREAN = "ko"
     CHINESE = "zh", "Chinese (Simplified)"
-    SPANISH = "es", "Spanish"
-    PORTUGUESE = "pt", "Portuguese"
+    SPANISH = "es"
+    PORTUGUESE = "pt"
 
 
 class ExamLanguageQuerySet(models.QuerySet):

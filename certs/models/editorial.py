@@ -163,13 +163,13 @@ class EditorialBlock(ContentModel):
 
     class Kind(models.TextChoices):
         BOTTOM_LINE = "bottom_line", "Bottom-line point"
-        PROFILE = "profile", "Profile"
+        PROFILE = "profile"
         TRAP = "trap", "The hidden trap"
         INSIGHT = "insight", "Expert view"
         CORRECTION = "correction", "Correction to the original article"
 
     class Stance(models.TextChoices):
-        SOURCED = "sourced", "Sourced"
+        SOURCED = "sourced"
         OPINION = "opinion", "Editorial opinion"
 
     matchup = models.ForeignKey(Matchup, on_delete=models.CASCADE, related_name="blocks")

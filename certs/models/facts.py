@@ -39,13 +39,13 @@ class Feature(SlugContentModel):
     """A row of the comparison: what is compared, and the kind of value it holds."""
 
     class Kind(models.TextChoices):
-        TEXT = "text", "Text"
-        MONEY = "money", "Money"
-        MINUTES = "minutes", "Minutes"
-        MONTHS = "months", "Months"
-        COUNT = "count", "Count"
-        SCORE = "score", "Score"
-        LEVEL = "level", "Level"
+        TEXT = "text"
+        MONEY = "money"
+        MINUTES = "minutes"
+        MONTHS = "months"
+        COUNT = "count"
+        SCORE = "score"
+        LEVEL = "level"
 
     slug = models.SlugField(max_length=60, unique=True)
     label = models.CharField(max_length=80)
@@ -139,7 +139,7 @@ class Value(Verified, ContentModel):
     """A cell: what one certification says for one feature, with where it comes from."""
 
     class Availability(models.TextChoices):
-        STATED = "stated", "Stated"
+        STATED = "stated"
         NOT_DISCLOSED = "not_disclosed", "Not disclosed by the vendor"
         NOT_FOUND = "not_found", "Not found in our sources"
         NOT_APPLICABLE = "not_applicable", "Not applicable"
