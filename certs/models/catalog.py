@@ -405,6 +405,18 @@ class ExamVersionQuerySet(models.QuerySet):
     def get_by_natural_key(self, certification, slug):
         return self.get(certification__slug=certification, slug=slug)
 
+    def with_domains(self):
+        """The versions of one certification, the current first, each with its source and its
+        skill domains (with theirs): two queries. Sorted on their own columns: the default
+        ordering starts with the certification, which would join two tables to sort rows that
+        all share one."""
+        domains = SkillDomain.objects.select_related("source").order_by("order", "slug")
+        return (
+            self.select_related("source")
+            .prefetch_related(Prefetch("domains", queryset=domains))
+            .order_by("-is_current", "-starts_on", "slug")
+        )
+
 
 class ExamVersion(Verified, ContentModel):
     """One version of an exam (a guide or exam code) with the dates it applies."""

@@ -127,7 +127,9 @@ class ValueQuerySet(models.QuerySet):
         and the sources that disagree with a value or a lifecycle: two queries."""
         certs = {c.pk: c for c in certifications}
         by_id = {f.pk: f for f in features}
-        values = list(self.for_pages().filter(certification__in=list(certs)))
+        # Unordered: callers index them by (certification, feature), and the default ordering
+        # would join four tables to sort them.
+        values = list(self.for_pages().filter(certification__in=list(certs)).order_by())
         for value in values:
             value.certification = certs[value.certification_id]
             value.feature = by_id[value.feature_id]

@@ -28,7 +28,6 @@ from ..models import (
     MarketSeries,
     Matchup,
     Relation,
-    SkillDomain,
     Source,
     Value,
     last_reviewed,
@@ -83,12 +82,7 @@ def certification(request, slug):
     show_public_successors((cert,), user=viewer(request))
     features = list(Feature.objects.for_matrix())
     values = Value.objects.for_matrix(certifications=(cert,), features=features)
-    domains = Prefetch("domains", queryset=SkillDomain.objects.select_related("source"))
-    versions = list(
-        ExamVersion.objects.filter(certification=cert)
-        .select_related("source")
-        .prefetch_related(domains)
-    )
+    versions = list(ExamVersion.objects.filter(certification=cert).with_domains())
     context = {
         "cert": cert,
         "matrix": build_matrix(certifications=(cert,), features=features, values=values),
