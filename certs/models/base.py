@@ -95,6 +95,12 @@ class Rule(models.CheckConstraint):
         return super().__eq__(other) and getattr(other, "field", None) == self.field
 
 
+def unique_slug_within(parent: str, *, name: str) -> models.UniqueConstraint:
+    """A child row's natural key: its slug, unique among the rows of one `parent` (a version's
+    slug within its certification's versions)."""
+    return models.UniqueConstraint(fields=[parent, "slug"], name=name)
+
+
 class ContentHistory(HistoricalRecords):
     """History for every concrete content model. A proxy (an admin list of some of a model's
     rows) shares its model's history rather than keeping one of its own."""

@@ -16,6 +16,7 @@ from .base import (
     SlugContentModel,
     SlugQuerySet,
     Verified,
+    unique_slug_within,
 )
 
 
@@ -426,7 +427,7 @@ class ExamVersion(Verified, ContentModel):
     class Meta:
         ordering = ["certification", "-is_current", "-starts_on", "slug"]
         constraints = [
-            models.UniqueConstraint(fields=["certification", "slug"], name="version_unique_slug"),
+            unique_slug_within("certification", name="version_unique_slug"),
             Rule(
                 condition=Q(starts_on=None) | Q(ends_on=None) | Q(ends_on__gte=F("starts_on")),
                 name="version_ends_after_start",
@@ -485,7 +486,7 @@ class SkillDomain(Verified, ContentModel):
     class Meta:
         ordering = ["certification", "version", "order", "slug"]
         constraints = [
-            models.UniqueConstraint(fields=["certification", "slug"], name="domain_unique_slug"),
+            unique_slug_within("certification", name="domain_unique_slug"),
             Rule(
                 condition=Q(
                     weight_min__gte=0, weight_max__lte=100, weight_max__gte=F("weight_min")

@@ -13,6 +13,7 @@ from .base import (
     SlugQuerySet,
     Verified,
     slug_natural_key,
+    unique_slug_within,
 )
 from .catalog import Certification, Source, show_public_successors
 from .market import MarketSeries
@@ -195,7 +196,7 @@ class EditorialBlock(ContentModel):
     class Meta:
         ordering = ["matchup", "kind", "order", "slug"]
         constraints = [
-            models.UniqueConstraint(fields=["matchup", "slug"], name="block_unique_slug"),
+            unique_slug_within("matchup", name="block_unique_slug"),
             Rule(
                 condition=Q(stance="opinion") | Q(source__isnull=False),
                 name="block_sourced_has_source",

@@ -4,7 +4,7 @@ with the reason shown to the visitor."""
 from django.db import models
 from django.db.models import Q
 
-from .base import ContentModel, Rule, SlugContentModel, SlugQuerySet
+from .base import ContentModel, Rule, SlugContentModel, SlugQuerySet, unique_slug_within
 from .catalog import Certification, Vendor
 
 
@@ -98,9 +98,7 @@ class Choice(ContentModel):
 
     class Meta:
         ordering = ["question", "order", "slug"]
-        constraints = [
-            models.UniqueConstraint(fields=["question", "slug"], name="choice_unique_slug")
-        ]
+        constraints = [unique_slug_within("question", name="choice_unique_slug")]
 
     def __str__(self):
         return f"{self.question.slug}: {self.label}"
