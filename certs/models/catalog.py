@@ -127,6 +127,12 @@ class Source(SlugContentModel):
         return reverse("certs:sources") + f"#source-{self.slug}"
 
 
+def cited_source() -> models.ForeignKey:
+    """The source a row's facts are taken from. Protected: a source that something cites cannot
+    be deleted."""
+    return models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+
+
 class Focus(NamedTerm):
     """A broad area a certification is about, for filtering the catalog (generative AI and
     agents, ML engineering and MLOps, foundations, infrastructure). Coarser than the skill-domain
@@ -224,7 +230,7 @@ class Certification(Verified, SlugContentModel):
     successor = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="predecessors"
     )
-    status_source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    status_source = cited_source()
     verified_on = models.DateField()
     order = models.PositiveIntegerField(default=0)
     is_published = models.BooleanField(
@@ -356,7 +362,7 @@ class Relation(Verified, ContentModel):
         max_length=160, blank=True, help_text="Only when the other certification is not listed."
     )
     note = models.TextField(blank=True, help_text="Shown beside the relation.")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    source = cited_source()
     verified_on = models.DateField()
 
     objects = RelationQuerySet.as_manager()
@@ -419,7 +425,7 @@ class ExamVersion(Verified, ContentModel):
     ends_on = models.DateField(null=True, blank=True)
     is_current = models.BooleanField(default=False)
     note = models.TextField(blank=True)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    source = cited_source()
     verified_on = models.DateField()
 
     objects = ExamVersionQuerySet.as_manager()
@@ -477,7 +483,7 @@ class SkillDomain(Verified, ContentModel):
     weight_min = models.DecimalField(max_digits=5, decimal_places=1)
     weight_max = models.DecimalField(max_digits=5, decimal_places=1)
     order = models.PositiveIntegerField(default=0)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    source = cited_source()
     verified_on = models.DateField()
     topics = models.ManyToManyField(Topic, blank=True, related_name="domains")
 
@@ -551,7 +557,7 @@ class ExamLanguage(ContentModel):
     until = models.DateField(
         null=True, blank=True, help_text="The last day it is delivered in this language."
     )
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    source = cited_source()
     verified_on = models.DateField()
 
     objects = ExamLanguageQuerySet.as_manager()
