@@ -131,6 +131,17 @@ def slug_natural_key(*dependencies: str):
     return natural_key
 
 
+def natural_key_within(parent: str, *dependencies: str):
+    """The natural key of a row whose slug is unique within `parent` (`unique_slug_within`): the
+    parent's natural key, then the slug. `dependencies` as for `slug_natural_key`."""
+
+    def natural_key(self):
+        return (*getattr(self, parent).natural_key(), self.slug)
+
+    natural_key.dependencies = list(dependencies)
+    return natural_key
+
+
 class SlugContentModel(ContentModel):
     """A content model addressed by its own unique slug, in fixtures and in URLs."""
 

@@ -16,6 +16,7 @@ from .base import (
     SlugContentModel,
     SlugQuerySet,
     Verified,
+    natural_key_within,
     unique_slug_within,
 )
 
@@ -445,10 +446,7 @@ class ExamVersion(Verified, ContentModel):
     def __str__(self):
         return f"{self.certification.short_name} · {self.label}"
 
-    def natural_key(self):
-        return (*self.certification.natural_key(), self.slug)
-
-    natural_key.dependencies = ["certs.certification"]
+    natural_key = natural_key_within("certification", "certs.certification")
 
 
 class Topic(NamedTerm):
@@ -507,10 +505,9 @@ class SkillDomain(Verified, ContentModel):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (*self.certification.natural_key(), self.slug)
-
-    natural_key.dependencies = ["certs.certification", "certs.examversion", "certs.topic"]
+    natural_key = natural_key_within(
+        "certification", "certs.certification", "certs.examversion", "certs.topic"
+    )
 
     def clean(self):
         # Across two tables, so no check constraint can say it.

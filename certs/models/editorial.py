@@ -12,6 +12,7 @@ from .base import (
     SlugContentModel,
     SlugQuerySet,
     Verified,
+    natural_key_within,
     slug_natural_key,
     unique_slug_within,
 )
@@ -208,12 +209,6 @@ class EditorialBlock(ContentModel):
     def __str__(self):
         return self.heading
 
-    def natural_key(self):
-        return (*self.matchup.natural_key(), self.slug)
-
-    natural_key.dependencies = [
-        "certs.matchup",
-        "certs.source",
-        "certs.certification",
-        "certs.marketseries",
-    ]
+    natural_key = natural_key_within(
+        "matchup", "certs.matchup", "certs.source", "certs.certification", "certs.marketseries"
+    )

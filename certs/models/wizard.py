@@ -4,7 +4,14 @@ with the reason shown to the visitor."""
 from django.db import models
 from django.db.models import Q
 
-from .base import ContentModel, Rule, SlugContentModel, SlugQuerySet, unique_slug_within
+from .base import (
+    ContentModel,
+    Rule,
+    SlugContentModel,
+    SlugQuerySet,
+    natural_key_within,
+    unique_slug_within,
+)
 from .catalog import Certification, Vendor
 
 
@@ -103,10 +110,7 @@ class Choice(ContentModel):
     def __str__(self):
         return f"{self.question.slug}: {self.label}"
 
-    def natural_key(self):
-        return (*self.question.natural_key(), self.slug)
-
-    natural_key.dependencies = ["certs.question"]
+    natural_key = natural_key_within("question", "certs.question")
 
 
 POINTS = "Use a whole number from -3 to 3, other than 0."
