@@ -47,9 +47,11 @@ def test_picker_sends_a_choice_to_the_canonical_url(client):
 @pytest.mark.parametrize(
     "query,message",
     [
-        ("c=pmle", "the address names 1"),
-        ("c=pmle&c=ai-103&c=ai-300&c=mla-c02&c=aif-c01", "names 5"),
-        ("c=pmle&c=pmle", "appears twice"),
+        pytest.param("c=pmle", "the address names 1", id="one-certification"),
+        pytest.param(
+            "c=pmle&c=ai-103&c=ai-300&c=mla-c02&c=aif-c01", "names 5", id="five-certifications"
+        ),
+        pytest.param("c=pmle&c=pmle", "appears twice", id="the-same-one-twice"),
     ],
 )
 def test_picker_shows_a_wrong_choice_again_with_its_error(client, query, message):

@@ -6,8 +6,9 @@ weights) and bookkeeping (the content version, fixture conflicts, source checks)
 is re-exported here, so `from certs.models import Certification` works whatever module holds it.
 
 Every content model has a slug-based natural key so that the JSON fixtures in fixtures/ can be
-loaded again and again without duplicates and exported back byte for byte (export_content). A choice whose label would only repeat its name
-in title case leaves the label out: Django derives it (`Status.BETA.label == "Beta"`).
+loaded again and again without duplicates and exported back byte for byte (export_content). A
+choice whose label would only repeat its name in title case leaves the label out: Django derives
+it (`Status.BETA.label == "Beta"`).
 """
 
 from .base import (

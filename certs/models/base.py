@@ -95,6 +95,12 @@ class Rule(models.CheckConstraint):
         return super().__eq__(other) and getattr(other, "field", None) == self.field
 
 
+def unique_slug_within(parent: str, *, name: str) -> models.UniqueConstraint:
+    """A child row's natural key: its slug, unique among the rows of one `parent` (a version's
+    slug within its certification's versions)."""
+    return models.UniqueConstraint(fields=[parent, "slug"], name=name)
+
+
 class ContentHistory(HistoricalRecords):
     """History for every concrete content model. A proxy (an admin list of some of a model's
     rows) shares its model's history rather than keeping one of its own."""
@@ -120,6 +126,17 @@ def slug_natural_key(*dependencies: str):
 
     def natural_key(self):
         return (self.slug,)
+
+    natural_key.dependencies = list(dependencies)
+    return natural_key
+
+
+def natural_key_within(parent: str, *dependencies: str):
+    """The natural key of a row whose slug is unique within `parent` (`unique_slug_within`): the
+    parent's natural key, then the slug. `dependencies` as for `slug_natural_key`."""
+
+    def natural_key(self):
+        return (*getattr(self, parent).natural_key(), self.slug)
 
     natural_key.dependencies = list(dependencies)
     return natural_key

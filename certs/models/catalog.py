@@ -16,6 +16,8 @@ from .base import (
     SlugContentModel,
     SlugQuerySet,
     Verified,
+    natural_key_within,
+    unique_slug_within,
 )
 
 
@@ -126,6 +128,12 @@ class Source(SlugContentModel):
         return reverse("certs:sources") + f"#source-{self.slug}"
 
 
+def cited_source() -> models.ForeignKey:
+    """The source a row's facts are taken from. Protected: a source that something cites cannot
+    be deleted."""
+    return models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+
+
 class Focus(NamedTerm):
     """A broad area a certification is about, for filtering the catalog (generative AI and
     agents, ML engineering and MLOps, foundations, infrastructure). Coarser than the skill-domain
@@ -223,7 +231,7 @@ class Certification(Verified, SlugContentModel):
     successor = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="predecessors"
     )
-    status_source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    status_source = cited_source()
     verified_on = models.DateField()
     order = models.PositiveIntegerField(default=0)
     is_published = models.BooleanField(
@@ -355,7 +363,7 @@ class Relation(Verified, ContentModel):
         max_length=160, blank=True, help_text="Only when the other certification is not listed."
     )
     note = models.TextField(blank=True, help_text="Shown beside the relation.")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    source = cited_source()
     verified_on = models.DateField()
 
     objects = RelationQuerySet.as_manager()
@@ -430,7 +438,7 @@ class ExamVersion(Verified, ContentModel):
     ends_on = models.DateField(null=True, blank=True)
     is_current = models.BooleanField(default=False)
     note = models.TextField(blank=True)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    source = cited_source()
     verified_on = models.DateField()
 
     objects = ExamVersionQuerySet.as_manager()
@@ -438,7 +446,7 @@ class ExamVersion(Verified, ContentModel):
     class Meta:
         ordering = ["certification", "-is_current", "-starts_on", "slug"]
         constraints = [
-            models.UniqueConstraint(fields=["certification", "slug"], name="version_unique_slug"),
+            unique_slug_within("certification", name="version_unique_slug"),
             Rule(
                 condition=Q(starts_on=None) | Q(ends_on=None) | Q(ends_on__gte=F("starts_on")),
                 name="version_ends_after_start",
@@ -450,10 +458,7 @@ class ExamVersion(Verified, ContentModel):
     def __str__(self):
         return f"{self.certification.short_name} · {self.label}"
 
-    def natural_key(self):
-        return (*self.certification.natural_key(), self.slug)
-
-    natural_key.dependencies = ["certs.certification"]
+    natural_key = natural_key_within("certification", "certs.certification")
 
 
 class Topic(NamedTerm):
@@ -488,7 +493,7 @@ class SkillDomain(Verified, ContentModel):
     weight_min = models.DecimalField(max_digits=5, decimal_places=1)
     weight_max = models.DecimalField(max_digits=5, decimal_places=1)
     order = models.PositiveIntegerField(default=0)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    source = cited_source()
     verified_on = models.DateField()
     topics = models.ManyToManyField(Topic, blank=True, related_name="domains")
 
@@ -497,7 +502,7 @@ class SkillDomain(Verified, ContentModel):
     class Meta:
         ordering = ["certification", "version", "order", "slug"]
         constraints = [
-            models.UniqueConstraint(fields=["certification", "slug"], name="domain_unique_slug"),
+            unique_slug_within("certification", name="domain_unique_slug"),
             Rule(
                 condition=Q(
                     weight_min__gte=0, weight_max__lte=100, weight_max__gte=F("weight_min")
@@ -512,10 +517,9 @@ class SkillDomain(Verified, ContentModel):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (*self.certification.natural_key(), self.slug)
-
-    natural_key.dependencies = ["certs.certification", "certs.examversion", "certs.topic"]
+    natural_key = natural_key_within(
+        "certification", "certs.certification", "certs.examversion", "certs.topic"
+    )
 
     def clean(self):
         # Across two tables, so no check constraint can say it.
@@ -562,7 +566,7 @@ class ExamLanguage(ContentModel):
     until = models.DateField(
         null=True, blank=True, help_text="The last day it is delivered in this language."
     )
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    source = cited_source()
     verified_on = models.DateField()
 
     objects = ExamLanguageQuerySet.as_manager()

@@ -12,7 +12,9 @@ from .base import (
     SlugContentModel,
     SlugQuerySet,
     Verified,
+    natural_key_within,
     slug_natural_key,
+    unique_slug_within,
 )
 from .catalog import Certification, Source, show_public_successors
 from .market import MarketSeries
@@ -195,7 +197,7 @@ class EditorialBlock(ContentModel):
     class Meta:
         ordering = ["matchup", "kind", "order", "slug"]
         constraints = [
-            models.UniqueConstraint(fields=["matchup", "slug"], name="block_unique_slug"),
+            unique_slug_within("matchup", name="block_unique_slug"),
             Rule(
                 condition=Q(stance="opinion") | Q(source__isnull=False),
                 name="block_sourced_has_source",
@@ -207,12 +209,6 @@ class EditorialBlock(ContentModel):
     def __str__(self):
         return self.heading
 
-    def natural_key(self):
-        return (*self.matchup.natural_key(), self.slug)
-
-    natural_key.dependencies = [
-        "certs.matchup",
-        "certs.source",
-        "certs.certification",
-        "certs.marketseries",
-    ]
+    natural_key = natural_key_within(
+        "matchup", "certs.matchup", "certs.source", "certs.certification", "certs.marketseries"
+    )

@@ -17,7 +17,7 @@ from .base import (
     Verified,
     slug_natural_key,
 )
-from .catalog import Certification, Source, Topic
+from .catalog import Certification, Source, Topic, cited_source
 
 
 class Category(NamedTerm):
@@ -241,7 +241,7 @@ class Disagreement(SlugContentModel):
         related_name="lifecycle_disagreements",
         help_text="Set this instead of a value when the disagreement is about the lifecycle.",
     )
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    source = cited_source()
     says = models.CharField(max_length=300, help_text="What this source says instead.")
 
     class Meta:

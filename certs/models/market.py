@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 
 from .base import Rule, SlugContentModel, SlugQuerySet, Verified, slug_natural_key
-from .catalog import Source
+from .catalog import Source, cited_source
 
 
 class MarketSeriesQuerySet(SlugQuerySet):
@@ -70,7 +70,7 @@ class MarketFigure(Verified, SlugContentModel):
     unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.SHARE)
     period = models.CharField(max_length=80, help_text="The period it covers: Q3 2025…")
     measures = models.TextField(help_text="What exactly this figure counts.")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    source = cited_source()
     verified_on = models.DateField()
     note = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)

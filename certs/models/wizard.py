@@ -4,7 +4,14 @@ with the reason shown to the visitor."""
 from django.db import models
 from django.db.models import Q
 
-from .base import ContentModel, Rule, SlugContentModel, SlugQuerySet
+from .base import (
+    ContentModel,
+    Rule,
+    SlugContentModel,
+    SlugQuerySet,
+    natural_key_within,
+    unique_slug_within,
+)
 from .catalog import Certification, Vendor
 
 
@@ -98,17 +105,12 @@ class Choice(ContentModel):
 
     class Meta:
         ordering = ["question", "order", "slug"]
-        constraints = [
-            models.UniqueConstraint(fields=["question", "slug"], name="choice_unique_slug")
-        ]
+        constraints = [unique_slug_within("question", name="choice_unique_slug")]
 
     def __str__(self):
         return f"{self.question.slug}: {self.label}"
 
-    def natural_key(self):
-        return (*self.question.natural_key(), self.slug)
-
-    natural_key.dependencies = ["certs.question"]
+    natural_key = natural_key_within("question", "certs.question")
 
 
 POINTS = "Use a whole number from -3 to 3, other than 0."
