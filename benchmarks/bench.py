@@ -438,6 +438,27 @@ def render_pages(renders: int) -> dict:
     return results
 
 
+def yardstick_ms() -> float:
+    """The machine's speed at Django templates, apart from this site's code: the median time
+    to render one fixed template (200 rows of 5 cells, each a lookup, a test and a number).
+    The VM this runs on changes speed from hour to hour; compare render times of two runs
+    only after comparing this figure."""
+    from django.template import engines
+
+    template = engines["django"].from_string(
+        "<table>{% for row in rows %}<tr>{% for cell in row %}"
+        '<td class="{% if cell.odd %}odd{% endif %}">{{ cell.text }} {{ cell.n }}</td>'
+        "{% endfor %}</tr>{% endfor %}</table>"
+    )
+    rows = [[{"text": f"cell {r}.{c}", "n": c, "odd": c % 2} for c in range(5)] for r in range(200)]
+    times = []
+    for _ in range(40):
+        start = time.perf_counter()
+        template.render({"rows": rows})
+        times.append((time.perf_counter() - start) * 1000)
+    return percentile(sorted(times), 50)
+
+
 def percentile(sorted_values: list[float], p: float) -> float:
     index = min(len(sorted_values) - 1, max(0, round(p / 100 * len(sorted_values)) - 1))
     return sorted_values[index]
@@ -588,6 +609,11 @@ def report(args, pages: dict, load: dict, machine_line: str) -> tuple[str, list]
     lines.append(
         f"\n### Cost of a page (uncached render: {args.renders} renders in process with the page "
         f"cache off; bytes: gzip, the page + the CSS and JS it links)\n"
+    )
+    lines.append(
+        f"Machine yardstick: a fixed Django template of 1,000 cells rendered in "
+        f"{args.yardstick_ms:.1f} ms (median of 40), outside this site's code. Compare it "
+        "between runs before comparing their render times.\n"
     )
     lines.append(
         "| Page | Render p50 | Render p99 | SQL queries | Page gzip | CSS + JS gzip | Total |"
@@ -791,6 +817,8 @@ def main() -> int:
         setup_django(env)
         log(f"uncached renders in process ({args.renders} per page)")
         pages = render_pages(args.renders)
+        args.yardstick_ms = yardstick_ms()
+        log(f"yardstick (a fixed template of 1,000 cells): {args.yardstick_ms:.1f} ms")
         static_root = Path(env["DJANGO_STATIC_ROOT"])
         static_urls = write_static_copies(static_root, pages)  # before whitenoise starts
 

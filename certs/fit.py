@@ -295,8 +295,21 @@ def _places(
 
 
 def _leader(model, answers, today, points=None, exclusions=None) -> Certification | None:
-    ranked, _, _, _ = _places(model, answers, today, points=points, exclusions=exclusions)
-    return ranked[0][0] if ranked else None
+    """Who `_places` would rank first, found without placing the others (the counterfactuals
+    ask dozens of times a page): in score order, the first certification on the person's
+    platform that is open to them; failing that, the first open to them on any platform."""
+    order = [cert for _, cert, _ in _scored(model, answers, points)]
+    platform = _platform(model, answers)
+    for cert in order:
+        if platform is not None and cert.vendor_id != platform.platform_id:
+            continue
+        if exclusions is not None:
+            why = exclusions[cert.pk]
+        else:
+            why = _exclusion(model, cert, answers, today, platform)
+        if why is None:
+            return cert
+    return next((c for c in order if _exclusion(model, c, answers, today, None) is None), None)
 
 
 def _reasons(model: Model, answers: Mapping[str, str], cert: Certification) -> list[Reason]:

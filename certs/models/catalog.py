@@ -314,11 +314,12 @@ class RelationQuerySet(models.QuerySet):
 
     def named_targets(self, user) -> list[tuple[int, str, str]]:
         """(certification id, kind, the other certification's short name or named target)
-        for every relation whose target this viewer may see. One query, plain rows."""
+        for every relation whose target this viewer may see, a certification's together. One
+        query, plain rows (by certification id: sorting by certification joins two tables)."""
         visible = Certification.objects.visible_to(user)
         rows = (
             self.filter(Q(to_certification=None) | Q(to_certification__in=visible))
-            .order_by("from_certification", "kind", "to_certification__short_name", "to_name")
+            .order_by("from_certification_id", "kind", "to_certification__short_name", "to_name")
             .values_list("from_certification_id", "kind", "to_certification__short_name", "to_name")
         )
         return [(cert, kind, short_name or name) for cert, kind, short_name, name in rows]

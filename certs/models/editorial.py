@@ -87,7 +87,8 @@ class MatchupQuerySet(PublishableQuerySet):
         matchup = self.filter(is_featured=True).visible_to(user).first()
         if matchup is None:
             return None
-        certs = Certification.objects.for_pages().in_bulk([matchup.first_id, matchup.second_id])
+        pair = [matchup.first_id, matchup.second_id]
+        certs = Certification.objects.for_pages().order_by().in_bulk(pair)  # a dict: no sort
         matchup.first, matchup.second = certs[matchup.first_id], certs[matchup.second_id]
         show_public_successors((matchup.first, matchup.second), user=user)
         return matchup
@@ -158,6 +159,15 @@ class Matchup(Verified, SlugContentModel):
 class BlockQuerySet(models.QuerySet):
     def get_by_natural_key(self, matchup, slug):
         return self.get(matchup__slug=matchup, slug=slug)
+
+    def of_matchup(self, matchup):
+        """One write-up's blocks in display order, with their sources and market links (sorted
+        on their own columns: the default ordering starts with the matchup, a join)."""
+        return (
+            self.filter(matchup=matchup)
+            .select_related("source", "market_series")
+            .order_by("kind", "order", "slug")
+        )
 
 
 class EditorialBlock(ContentModel):

@@ -45,9 +45,7 @@ def home(request):
     features = list(Feature.objects.for_matrix())
     values = Value.objects.for_matrix(certifications=pair, features=features)
     blocks = {}
-    for block in EditorialBlock.objects.filter(matchup=matchup).select_related(
-        "source", "market_series"
-    ):
+    for block in EditorialBlock.objects.of_matchup(matchup):
         blocks.setdefault(block.kind, []).append(block)
     costs = cost_rows(certifications=pair, values=values)
     context = {

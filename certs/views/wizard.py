@@ -166,16 +166,20 @@ def _compare_url(result) -> str | None:
 
 def _model(questions, user):
     """The scoring model: every certification this viewer may see, and the weights as plain
-    rows pointing at the choices already loaded (not ~1,000 more model instances)."""
+    rows pointing at the choices already loaded (not ~1,000 more model instances). The rows
+    are sorted on their own columns, or not at all (the weights are indexed by choice and
+    certification): the default orderings would join four tables to sort them."""
     choices = {choice.pk: choice for q in questions for choice in q.offered if choice.pk}
     weights = [
         WeightRow(choices[choice_id], certification_id, points, reason)
-        for choice_id, certification_id, points, reason in Weight.objects.values_list(
+        for choice_id, certification_id, points, reason in Weight.objects.order_by().values_list(
             "choice_id", "certification_id", "points", "reason"
         )
     ]
     certifications = Certification.objects.catalog(user)
-    languages = ExamLanguage.objects.values_list("certification_id", "language", "until")
+    languages = ExamLanguage.objects.order_by("certification_id", "language").values_list(
+        "certification_id", "language", "until"
+    )
     return build_model(
         questions=questions,
         certifications=certifications,
