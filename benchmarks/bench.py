@@ -399,8 +399,11 @@ def setup_django(env: dict) -> None:
     django.setup()
 
 
-def render_pages(renders: int) -> dict:
-    """For each page: its HTML, render times (ms) and SQL queries per render."""
+def render_pages(renders: int) -> tuple[dict, float]:
+    """For each page: its HTML, render times (ms) and SQL queries per render; and the
+    yardstick's median. The VM changes speed within seconds (by up to 1.7× on 2026-11-30), so
+    the pages and the yardstick take turns, one render each a round: all meet the same
+    slow and fast spells, and the yardstick says how fast the machine was meanwhile."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -410,7 +413,7 @@ def render_pages(renders: int) -> dict:
     # As a gunicorn worker does once the app is loaded (deploy/gunicorn.conf.py).
     gc.collect()
     gc.freeze()
-    for name, path in PAGES:
+    for _, path in PAGES:
         for _ in range(5):  # warm-up: template loader cache, connection
             response = client.get(path)
         if response.status_code != 200:
@@ -418,31 +421,32 @@ def render_pages(renders: int) -> dict:
         with CaptureQueriesContext(connection) as queries:
             client.get(path)
         # Counted now: the next request's request_started signal empties the query log.
-        query_count = len(queries.captured_queries)
-        times = []
-        for _ in range(renders):
+        results[path] = {"html": response.content, "queries": len(queries.captured_queries)}
+    yardstick = yardstick_render()
+    times = {path: [] for _, path in PAGES}
+    yardstick_times = []
+    for _ in range(renders):
+        for _, path in PAGES:
             start = time.perf_counter()
             client.get(path)
-            times.append((time.perf_counter() - start) * 1000)
-        times.sort()
-        results[path] = {
-            "html": response.content,
-            "queries": query_count,
-            "p50_ms": percentile(times, 50),
-            "p99_ms": percentile(times, 99),
-        }
+            times[path].append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        yardstick()
+        yardstick_times.append((time.perf_counter() - start) * 1000)
+    for name, path in PAGES:
+        ordered = sorted(times[path])
+        results[path] |= {"p50_ms": percentile(ordered, 50), "p99_ms": percentile(ordered, 99)}
         log(
             f"render {name}: p50 {results[path]['p50_ms']:.1f} ms, "
             f"p99 {results[path]['p99_ms']:.1f} ms, {results[path]['queries']} queries"
         )
-    return results
+    return results, percentile(sorted(yardstick_times), 50)
 
 
-def yardstick_ms() -> float:
-    """The machine's speed at Django templates, apart from this site's code: the median time
-    to render one fixed template (200 rows of 5 cells, each a lookup, a test and a number).
-    The VM this runs on changes speed from hour to hour; compare render times of two runs
-    only after comparing this figure."""
+def yardstick_render():
+    """The machine's speed at Django templates, apart from this site's code: a function that
+    renders one fixed template (200 rows of 5 cells, each a lookup, a test and a number).
+    Compare its time between two runs before comparing their render times."""
     from django.template import engines
 
     template = engines["django"].from_string(
@@ -451,12 +455,7 @@ def yardstick_ms() -> float:
         "{% endfor %}</tr>{% endfor %}</table>"
     )
     rows = [[{"text": f"cell {r}.{c}", "n": c, "odd": c % 2} for c in range(5)] for r in range(200)]
-    times = []
-    for _ in range(40):
-        start = time.perf_counter()
-        template.render({"rows": rows})
-        times.append((time.perf_counter() - start) * 1000)
-    return percentile(sorted(times), 50)
+    return lambda: template.render({"rows": rows})
 
 
 def percentile(sorted_values: list[float], p: float) -> float:
@@ -612,8 +611,8 @@ def report(args, pages: dict, load: dict, machine_line: str) -> tuple[str, list]
     )
     lines.append(
         f"Machine yardstick: a fixed Django template of 1,000 cells rendered in "
-        f"{args.yardstick_ms:.1f} ms (median of 40), outside this site's code. Compare it "
-        "between runs before comparing their render times.\n"
+        f"{args.yardstick_ms:.1f} ms (median; it took turns with the pages), outside this "
+        "site's code. Compare it between runs before comparing their render times.\n"
     )
     lines.append(
         "| Page | Render p50 | Render p99 | SQL queries | Page gzip | CSS + JS gzip | Total |"
@@ -816,8 +815,7 @@ def main() -> int:
 
         setup_django(env)
         log(f"uncached renders in process ({args.renders} per page)")
-        pages = render_pages(args.renders)
-        args.yardstick_ms = yardstick_ms()
+        pages, args.yardstick_ms = render_pages(args.renders)
         log(f"yardstick (a fixed template of 1,000 cells): {args.yardstick_ms:.1f} ms")
         static_root = Path(env["DJANGO_STATIC_ROOT"])
         static_urls = write_static_copies(static_root, pages)  # before whitenoise starts
